@@ -1,0 +1,2 @@
+export * from "./grpc/index.js";
+export * from "./schemas/index.js";

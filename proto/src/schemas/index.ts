@@ -1,0 +1,2 @@
+export * from "./benchmark-job.js";
+export * from "./run-result.js";
