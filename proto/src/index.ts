@@ -1,2 +1,3 @@
 export * from "./grpc/index.js";
 export * from "./schemas/index.js";
+export * from "./codec/index.js";

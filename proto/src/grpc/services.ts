@@ -28,7 +28,9 @@ export type UnaryHandler<Req, Res> = (
   call: grpc.ServerUnaryCall<Req, m.Init<Res>>,
   callback: grpc.sendUnaryData<m.Init<Res>>,
 ) => void;
-export type ServerStreamHandler<Req, Res> = (call: grpc.ServerWritableStream<Req, m.Init<Res>>) => void;
+export type ServerStreamHandler<Req, Res> = (
+  call: grpc.ServerWritableStream<Req, m.Init<Res>>,
+) => void;
 
 // ---- mlx_distributed.DistributedInference ----
 
@@ -117,7 +119,11 @@ export function createDistributedInferenceClient(
   address: string,
   opts: ClientOptions = {},
 ): DistributedInferenceClient {
-  return createClient(SERVICE_NAMES.DistributedInference, address, opts) as DistributedInferenceClient;
+  return createClient(
+    SERVICE_NAMES.DistributedInference,
+    address,
+    opts,
+  ) as DistributedInferenceClient;
 }
 export function createDistributedCommClient(
   address: string,
@@ -160,7 +166,8 @@ export function callUnary<Req, Res>(
       (err: grpc.ServiceError | null, res?: Res) => {
         opts.signal?.removeEventListener("abort", onAbort);
         if (err) reject(err);
-        else if (res === undefined) reject(new Error("gRPC call ended with neither error nor response"));
+        else if (res === undefined)
+          reject(new Error("gRPC call ended with neither error nor response"));
         else resolve(res);
       },
     );
