@@ -1,0 +1,117 @@
+import { startReferenceCluster, type ReferenceCluster } from "@mlxbench/sim";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runLoad } from "./run-load.js";
+import { sendChatCompletion } from "./send-chat-completion.js";
+import { startResourceSampler } from "./resource-sampler.js";
+import type { RequestRecord } from "./request-record.js";
+
+const SHORT = { name: "short", prompt: "What is the capital of France?", max_tokens: 12 };
+const LONGER = { name: "longer", prompt: "Explain attention in transformers.", max_tokens: 24 };
+const PROMPTS = [SHORT, LONGER];
+let cluster: ReferenceCluster;
+
+beforeAll(async () => {
+  cluster = await startReferenceCluster({ devices: 3, seed: 7 });
+});
+afterAll(async () => {
+  await cluster.stop();
+});
+beforeEach(() => {
+  cluster.faults.reset();
+});
+
+/** Client-observed chunk times against the sim's own write times of the tokens they carry. */
+function checkAgainstGroundTruth(r: RequestRecord): void {
+  expect(r.completionId).toBeDefined();
+  const truth = cluster.groundTruth(r.completionId ?? "");
+  expect(truth?.outcome).toBe("complete");
+  const tokens = truth?.tokens ?? [];
+  expect(r.outputTokens).toBe(tokens.length);
+  expect(r.chunks.reduce((n, c) => n + c.tokens, 0)).toBe(tokens.length);
+  // Tokens written together form one chunk; the client saw each chunk no earlier than its write.
+  const writes = [...new Set(tokens.map((t) => t.writtenAt))];
+  expect(r.chunks).toHaveLength(writes.length);
+  r.chunks.forEach((c, i) => expect(c.atMs).toBeGreaterThanOrEqual(writes[i] ?? Infinity));
+  // The role chunk, written before any token, is not the first token.
+  expect(r.firstTokenMs).toBeGreaterThanOrEqual(tokens[0]?.writtenAt ?? Infinity);
+  expect(r.firstByteMs).toBeLessThanOrEqual(r.firstTokenMs ?? -Infinity);
+}
+
+describe("against the reference cluster", () => {
+  it("streams: every chunk lines up with the sim's ground-truth writes, and metrics follow", async () => {
+    const result = await runLoad({
+      baseUrl: cluster.apiUrl,
+      prompts: PROMPTS,
+      load: { kind: "concurrency", concurrency: 4 },
+      requests: 8,
+      warmupRequests: 1,
+      slo: { ttftMs: 10_000 },
+    });
+    expect(result.model.length).toBeGreaterThan(0);
+    expect(result.metrics.successRate).toBe(1);
+    expect(result.metrics.streamingMeasurable).toBe(true);
+    expect(result.records.every((r) => r.tokenSource === "usage" && r.streamed)).toBe(true);
+    result.records.forEach(checkAgainstGroundTruth);
+    expect(result.metrics.ttftMs?.count).toBe(8);
+    expect(result.metrics.goodputRequestsPerS).toBe(result.metrics.requestsPerS);
+    const multiToken = result.records.some((r) => r.chunks.some((c) => c.tokens > 1));
+    expect(multiToken).toBe(true); // the sim coalesces tokens: the test covers multi-token chunks
+  });
+
+  it("open-loop Poisson load keeps its schedule against the sim", async () => {
+    const result = await runLoad({
+      baseUrl: cluster.apiUrl,
+      prompts: PROMPTS,
+      load: { kind: "rate", requestsPerSecond: 40, arrival: "poisson" },
+      requests: 6,
+      seed: 3,
+    });
+    expect(result.metrics.successRate).toBe(1);
+    result.records.forEach(checkAgainstGroundTruth);
+  });
+
+  it("measures without streaming when the cluster answers 501, as the original does", async () => {
+    cluster.faults.set({ streaming: false });
+    const result = await runLoad({
+      baseUrl: cluster.apiUrl,
+      prompts: PROMPTS,
+      load: { kind: "concurrency", concurrency: 2 },
+      requests: 4,
+    });
+    expect(result.metrics).toMatchObject({
+      streamingMeasurable: false,
+      ttftMs: null,
+      itlMs: null,
+      successRate: 1,
+    });
+    expect(result.metrics.e2eMs?.count).toBe(4);
+    expect(result.records.every((r) => r.tokenSource === "usage")).toBe(true);
+    expect(result.warnings.join("\n")).toMatch(/501.*not measurable/);
+  });
+
+  it.each([
+    [{ malformed: "truncated" as const }, "truncated_stream", {}],
+    [{ malformed: "broken-json" as const }, "malformed_stream", {}],
+    [{ malformed: "html" as const }, "malformed_response", {}],
+    [{ errorRate: 1 }, "http_status", {}],
+    [{ stallMs: 5_000, stallAfterTokens: 2 }, "timeout", { timeoutMs: 300 }],
+  ])("classifies the sim's fault %j as %s", async (fault, errorClass, extra) => {
+    cluster.faults.set(fault);
+    const r = await sendChatCompletion({
+      baseUrl: cluster.apiUrl,
+      model: "m",
+      prompt: LONGER,
+      ...extra,
+    });
+    expect(r.ok).toBe(false);
+    expect(r.error?.class).toBe(errorClass);
+  });
+
+  it("samples the cluster's memory from its status endpoints", async () => {
+    const sampler = startResourceSampler({ apiUrl: cluster.apiUrl, intervalMs: 50 });
+    await sendChatCompletion({ baseUrl: cluster.apiUrl, model: "m", prompt: SHORT });
+    const summary = await sampler.stop({ outputTokens: 100 });
+    expect(summary.clusterMemoryMb?.peak).toBeGreaterThan(0);
+    expect(summary.tokensPerMbBasis).toBe("cluster");
+  });
+});
