@@ -89,3 +89,15 @@ export function parseBenchmarkJob(input: unknown): BenchmarkJob {
   }
   return parsed.data;
 }
+
+/** Identifiers of the buttons on a completed check run (`check_run.requested_action`); ≤ 20 characters. */
+export const CheckRunAction = z.enum(["rerun-full", "rerun-quick"]);
+export type CheckRunAction = z.infer<typeof CheckRunAction>;
+
+/**
+ * Redis key the service sets when a newer push supersedes an active job; the worker watches it
+ * and stops the run. `keyPrefix` is the service's KEY_PREFIX (default "mlxbench:").
+ */
+export function jobCancelKey(jobId: string, keyPrefix = "mlxbench:"): string {
+  return `${keyPrefix}cancel:${jobId}`;
+}

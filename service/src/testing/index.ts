@@ -1,0 +1,3 @@
+export { loadExample, setPath } from "./webhook-fixtures.js";
+export { startHarness, SECRETS, INSTALLATION_ID, REPO } from "./harness.js";
+export type { Harness, HarnessOptions, DeliverOptions } from "./harness.js";

@@ -1,0 +1,11 @@
+export { handlePullRequest, isFromFork } from "./handle-pull-request.js";
+export { handleIssueComment, HELP_TEXT } from "./handle-issue-comment.js";
+export { handleCheckRun } from "./handle-check-run.js";
+export { handlePush } from "./handle-push.js";
+export { handleDeploymentProtectionRule } from "./handle-deployment-protection-rule.js";
+export { parseBenchmarkCommand, BENCHMARK_USAGE } from "./parse-benchmark-command.js";
+export type { BenchmarkCommand } from "./parse-benchmark-command.js";
+export { startRun, runPageUrl } from "./start-run.js";
+export type { JobDraft } from "./start-run.js";
+export type { Outcome, TriggerContext } from "./trigger-context.js";
+export * as Payloads from "./payloads.js";

@@ -1,0 +1,95 @@
+/** What a `/benchmark …` comment asks for. */
+export type BenchmarkCommand =
+  | { kind: "help" }
+  | {
+      kind: "run";
+      quick: boolean;
+      iterations?: number;
+      skipCommunication: boolean;
+      compareRef?: string;
+    }
+  | { kind: "invalid"; problem: string };
+
+export const BENCHMARK_USAGE =
+  "`/benchmark [quick|full] [--iterations N] [--skip-communication] [--compare <ref>]` or `/benchmark help`";
+
+const MAX_ITERATIONS = 10_000;
+// git check-ref-format, loosely: no spaces, no "..", no control characters, ≤ 255.
+const REF = /^(?!.*\.\.)(?!\/)[A-Za-z0-9._\-/@^~]{1,255}$/;
+
+/**
+ * Parses the first line of a comment. Undefined when it is not a `/benchmark` command at all,
+ * so ordinary comments mentioning the word are left alone.
+ */
+export function parseBenchmarkCommand(body: string): BenchmarkCommand | undefined {
+  const firstLine = body.trimStart().split(/\r?\n/, 1)[0] ?? "";
+  const words = firstLine.trim().split(/\s+/);
+  if (words[0] !== "/benchmark") return undefined;
+  let mode: "quick" | "full" | undefined;
+  let iterations: number | undefined;
+  let compareRef: string | undefined;
+  let skipCommunication = false;
+  const rest = words.slice(1);
+  for (let i = 0; i < rest.length; i++) {
+    const word = rest[i] ?? "";
+    const [flag, inlineValue] =
+      word.startsWith("--") && word.includes("=") ? splitOnce(word, "=") : [word, undefined];
+    const takeValue = (): string | undefined => inlineValue ?? rest[++i];
+    switch (flag) {
+      case "help":
+      case "--help":
+        return { kind: "help" };
+      case "quick":
+      case "full":
+        if (mode !== undefined && mode !== flag) {
+          return { kind: "invalid", problem: "`quick` and `full` cannot be combined: choose one" };
+        }
+        mode = flag;
+        break;
+      case "--iterations": {
+        const value = takeValue();
+        if (
+          value === undefined ||
+          !/^\d+$/.test(value) ||
+          Number(value) < 1 ||
+          Number(value) > MAX_ITERATIONS
+        ) {
+          return {
+            kind: "invalid",
+            problem: `\`--iterations\` needs a whole number from 1 to ${MAX_ITERATIONS}, got ${value === undefined ? "nothing" : `\`${value}\``}`,
+          };
+        }
+        iterations = Number(value);
+        break;
+      }
+      case "--skip-communication":
+        skipCommunication = true;
+        break;
+      case "--compare": {
+        const value = takeValue();
+        if (value === undefined || !REF.test(value)) {
+          return {
+            kind: "invalid",
+            problem: `\`--compare\` needs a git ref (branch, tag or SHA), got ${value === undefined ? "nothing" : `\`${value}\``}`,
+          };
+        }
+        compareRef = value;
+        break;
+      }
+      default:
+        return { kind: "invalid", problem: `unknown option \`${flag}\`` };
+    }
+  }
+  return {
+    kind: "run",
+    quick: mode !== "full",
+    skipCommunication,
+    ...(iterations === undefined ? {} : { iterations }),
+    ...(compareRef === undefined ? {} : { compareRef }),
+  };
+}
+
+function splitOnce(s: string, sep: string): [string, string] {
+  const at = s.indexOf(sep);
+  return [s.slice(0, at), s.slice(at + 1)];
+}
