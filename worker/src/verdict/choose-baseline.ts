@@ -1,0 +1,111 @@
+import type { RunResult } from "@mlxbench/proto";
+import type { ArchivedRunRef } from "./archived-run-ref.js";
+import {
+  describeIdentityField,
+  diffFingerprintIdentity,
+  type IdentityField,
+} from "./fingerprint-identity.js";
+
+export interface ChooseBaselineInput<T extends ArchivedRunRef> {
+  current: RunResult;
+  candidates: readonly T[];
+  /** The PR's merge-base commit with the default branch, when known. */
+  mergeBase?: string;
+  defaultBranch: string;
+}
+
+export type NoBaselineWhy =
+  "none_archived" | "none_on_default_branch" | "none_earlier" | "other_fingerprint";
+
+export type BaselineChoice<T extends ArchivedRunRef> =
+  | { found: true; baseline: T; rule: "merge_base" | "latest_earlier"; reason: string }
+  | { found: false; reason: "no comparable baseline"; why: NoBaselineWhy; detail: string };
+
+/**
+ * The run to compare against: the default-branch run at the PR's merge-base, else the latest
+ * default-branch run that finished before this one started. Never a run whose fingerprint identity
+ * differs (hardware, cluster mode, devices, model, suite options).
+ */
+export function chooseBaseline<T extends ArchivedRunRef>(
+  input: ChooseBaselineInput<T>,
+): BaselineChoice<T> {
+  const { current, candidates, mergeBase, defaultBranch } = input;
+  const none = (why: NoBaselineWhy, detail: string): BaselineChoice<T> => ({
+    found: false,
+    reason: "no comparable baseline",
+    why,
+    detail,
+  });
+  const others = candidates.filter((c) => c.runId !== current.runId);
+  if (others.length === 0) return none("none_archived", "no archived runs");
+
+  const onDefault = others.filter((c) => c.branch === defaultBranch);
+  if (onDefault.length === 0) {
+    return none(
+      "none_on_default_branch",
+      `none of ${others.length} archived runs is on ${defaultBranch}`,
+    );
+  }
+
+  const differences = new Map<IdentityField, number>();
+  const comparable = onDefault.filter((c) => {
+    const diff = diffFingerprintIdentity(current.fingerprint, c.fingerprint);
+    for (const field of diff) differences.set(field, (differences.get(field) ?? 0) + 1);
+    return diff.length === 0;
+  });
+  if (comparable.length === 0) {
+    const ranked = [...differences.entries()].sort((a, b) => b[1] - a[1]);
+    const fields = ranked.map(([field]) => describeIdentityField(field)).join(", ");
+    return none(
+      "other_fingerprint",
+      `all ${onDefault.length} ${defaultBranch} runs were measured differently (${fields}) than this run (${describeFingerprint(current)})`,
+    );
+  }
+
+  const byNewest = (a: T, b: T): number => Date.parse(b.finishedAt) - Date.parse(a.finishedAt);
+  if (mergeBase !== undefined && mergeBase !== "") {
+    const atMergeBase = comparable.filter((c) => c.commit === mergeBase).sort(byNewest)[0];
+    if (atMergeBase !== undefined) {
+      return {
+        found: true,
+        baseline: atMergeBase,
+        rule: "merge_base",
+        reason: `${defaultBranch} run ${atMergeBase.runId} at merge-base ${shortCommit(mergeBase)}`,
+      };
+    }
+  }
+
+  const startedAt = Date.parse(current.startedAt);
+  const earlier = comparable
+    .filter(
+      (c) => Number.isFinite(Date.parse(c.finishedAt)) && Date.parse(c.finishedAt) <= startedAt,
+    )
+    .sort(byNewest)[0];
+  if (earlier === undefined) {
+    return none(
+      "none_earlier",
+      `${comparable.length} comparable ${defaultBranch} run(s), none finished before this run started${
+        mergeBase !== undefined ? ` and none at merge-base ${shortCommit(mergeBase)}` : ""
+      }`,
+    );
+  }
+  const why =
+    mergeBase !== undefined && mergeBase !== ""
+      ? ` (no run at merge-base ${shortCommit(mergeBase)})`
+      : "";
+  return {
+    found: true,
+    baseline: earlier,
+    rule: "latest_earlier",
+    reason: `latest earlier ${defaultBranch} run ${earlier.runId} at ${shortCommit(earlier.commit)}${why}`,
+  };
+}
+
+function shortCommit(sha: string): string {
+  return sha.slice(0, 7);
+}
+
+function describeFingerprint(run: RunResult): string {
+  const f = run.fingerprint;
+  return `${f.hardware}, ${f.clusterMode}, ${f.deviceCount} device(s), ${f.model}`;
+}

@@ -1,0 +1,278 @@
+import type { MetricResult } from "@mlxbench/proto";
+import {
+  bootstrapLogRatioOfMedians,
+  computeHodgesLehmann,
+  medianOfSorted,
+  createRng,
+  deriveSeed,
+  estimateRunNoise,
+  studentTQuantile,
+  studentTTwoSidedP,
+  testMannWhitney,
+} from "../stats/index.js";
+import type { MetricChange, MetricEvidence, MetricVerdict } from "./metric-verdict.js";
+import { readThresholdPct, type VerdictConfig } from "./verdict-config.js";
+
+/** A metric measured in both runs with valid samples, before the run-wide correction. */
+export interface MeasuredMetric {
+  verdict: MetricVerdict;
+  /** log(median current / median baseline), oriented so that positive means worse. */
+  worse: number;
+  worseLower: number;
+  worseUpper: number;
+  /** Pieces for the samples-needed estimate. */
+  levelGap: number;
+  runNoiseDf: number;
+  runToRunVariance: number;
+  withinVariancePerSample: number;
+  levelRuns: number;
+}
+
+/** Checks one metric's samples; returns the reason they cannot be compared, or null. */
+export function findSampleProblem(
+  samples: readonly number[],
+  which: string,
+): { outcome: "insufficient_samples" | "invalid"; reason: string } | null {
+  const nonFinite = samples.filter((v) => !Number.isFinite(v)).length;
+  if (nonFinite > 0) {
+    return {
+      outcome: "invalid",
+      reason: `${nonFinite} of ${samples.length} samples in ${which} are NaN or infinite`,
+    };
+  }
+  const nonPositive = samples.filter((v) => v <= 0).length;
+  if (nonPositive > 0) {
+    return {
+      outcome: "invalid",
+      reason: `${nonPositive} of ${samples.length} samples in ${which} are ≤ 0, so a ratio of medians is undefined`,
+    };
+  }
+  if (samples.length < 2) {
+    return {
+      outcome: "insufficient_samples",
+      reason: `${which} has ${samples.length} sample(s); at least 2 are needed`,
+    };
+  }
+  return null;
+}
+
+/** A run's location on the log scale, the unit of the run-to-run noise series. */
+export function summarizeRun(logSamples: readonly number[]): number {
+  return computeHodgesLehmann(logSamples);
+}
+
+/** Log location of a run's samples for the history series, or null when they are unusable. */
+export function summarizeHistoryRun(metric: MetricResult | undefined): number | null {
+  if (metric === undefined || findSampleProblem(metric.samples, "history") !== null) return null;
+  return summarizeRun(metric.samples.map(Math.log));
+}
+
+/**
+ * Variance of the Hodges–Lehmann location of a sample: π/3 · σ² / n for normal data, with σ
+ * estimated robustly from the median absolute deviation.
+ */
+function estimateLocationVariance(logSamples: readonly number[]): number {
+  const center = medianOfSorted(Float64Array.from(logSamples).sort());
+  const mad = medianOfSorted(Float64Array.from(logSamples, (v) => Math.abs(v - center)).sort());
+  const sigma = 1.4826 * mad;
+  return ((Math.PI / 3) * sigma * sigma) / logSamples.length;
+}
+
+/**
+ * Everything about one metric that does not depend on the other metrics: effect and interval,
+ * the rank test, and the test against the default branch's run-to-run noise.
+ * `history` holds log locations (summarizeRun) of default-branch runs, oldest first, ending with
+ * the baseline; `recentSamples` the samples of the last `levelWindow` of them.
+ */
+export function measureMetric(
+  current: MetricResult,
+  baseline: MetricResult,
+  history: readonly number[],
+  recentSamples: readonly (readonly number[])[],
+  gated: boolean,
+  config: VerdictConfig,
+): MeasuredMetric {
+  const logX = current.samples.map(Math.log);
+  const logY = baseline.samples.map(Math.log);
+  const orient = current.direction === "lower_is_better" ? 1 : -1;
+  const rng = createRng(deriveSeed(config.seed, current.key));
+
+  const noiseSeries = history.slice(-config.noiseWindow);
+  const measured =
+    noiseSeries.length >= config.minHistoryRuns ? estimateRunNoise(noiseSeries) : null;
+  const assumedSd = Math.log(1 + config.assumedRunNoisePct / 100);
+
+  // Against the samples of the branch's recent runs, not the baseline's alone: 10 samples against 10
+  // cannot show a 5 % shift at 3 % CV at this alpha, 10 against 100 can. The run-to-run noise
+  // that pooling ignores is the other test's job, and both must agree.
+  const recent = recentSamples.length > 0 ? recentSamples.flatMap((r) => r.map(Math.log)) : logY;
+  const rank = testMannWhitney(logX, recent);
+  const runNoiseDf = measured?.df ?? Number.POSITIVE_INFINITY;
+  // Sampling variance of this run's location; history runs share the fingerprint, hence the sample count.
+  const samplingVariance = estimateLocationVariance(logX);
+  // A run's location varies by its own sampling plus the between-run part the history reveals
+  // (or, with too little history, the assumed noise on top of the sampling).
+  const betweenVariance =
+    measured === null
+      ? assumedSd * assumedSd
+      : Math.max(0, measured.sd * measured.sd - samplingVariance);
+  const runVariance = betweenVariance + samplingVariance;
+  const interval = bootstrapLogRatioOfMedians(logX, logY, {
+    rng,
+    resamples: config.resamples,
+    confidence: config.confidence,
+    // Two runs differ by two runs' between-run noise; the replicates already hold the sampling part.
+    extraSd: Math.sqrt(2 * betweenVariance),
+  });
+
+  const levelSeries = history.slice(-config.levelWindow);
+  const level = levelSeries.reduce((a, b) => a + b, 0) / levelSeries.length;
+  const currentLog = summarizeRun(logX);
+  const levelGap = currentLog - level;
+  const tNoise = levelGap / Math.sqrt(runVariance * (1 + 1 / levelSeries.length));
+  const runNoiseP = studentTTwoSidedP(tNoise, runNoiseDf);
+
+  // One-sided p-values towards "worse" and "better"; each direction needs both tests.
+  const oneSided = (p: number, towards: number): number => (towards > 0 ? p / 2 : 1 - p / 2);
+  const rankWorse = orient * rank.direction;
+  const noiseWorse = orient * Math.sign(levelGap);
+  const worseP = Math.max(oneSided(rank.p, rankWorse), oneSided(runNoiseP, noiseWorse));
+  const betterP = Math.max(oneSided(rank.p, -rankWorse), oneSided(runNoiseP, -noiseWorse));
+
+  const change: MetricChange = {
+    ratio: Math.exp(interval.estimate),
+    percent: toPercent(interval.estimate),
+    lowerPercent: toPercent(interval.lower),
+    upperPercent: toPercent(interval.upper),
+  };
+  const evidence: MetricEvidence = {
+    rankP: rank.p,
+    rankMethod: rank.method,
+    runNoiseP,
+    worseP,
+    betterP,
+    adjustedWorseP: Number.NaN,
+    adjustedBetterP: Number.NaN,
+    runNoisePct: toPercent(Math.sqrt(runVariance)),
+    historyRuns: measured === null ? 0 : noiseSeries.length,
+    runNoiseAssumed: measured === null,
+  };
+  const worse = orient * interval.estimate;
+  const [worseLower, worseUpper] =
+    orient === 1 ? [interval.lower, interval.upper] : [-interval.upper, -interval.lower];
+  return {
+    verdict: {
+      key: current.key,
+      unit: current.unit,
+      direction: current.direction,
+      gated,
+      outcome: "unchanged",
+      reason: "",
+      thresholdPct: readThresholdPct(config, current.key),
+      samples: { current: current.samples.length, baseline: baseline.samples.length },
+      change,
+      evidence,
+      moreSamplesNeeded: null,
+    },
+    worse,
+    worseLower,
+    worseUpper,
+    levelGap,
+    runNoiseDf,
+    runToRunVariance: betweenVariance,
+    withinVariancePerSample: samplingVariance * current.samples.length,
+    levelRuns: levelSeries.length,
+  };
+}
+
+/** Decides the outcome once the run-wide (Holm) adjusted p-values are known. */
+export function classifyMetric(
+  m: MeasuredMetric,
+  adjusted: { worse: number; better: number },
+  familySize: number,
+  config: VerdictConfig,
+): MetricVerdict {
+  const v = m.verdict;
+  const threshold = Math.log(1 + v.thresholdPct / 100);
+  const evidence: MetricEvidence | null =
+    v.evidence === null
+      ? null
+      : { ...v.evidence, adjustedWorseP: adjusted.worse, adjustedBetterP: adjusted.better };
+  const base = { ...v, evidence };
+  const shown = formatChange(v);
+  const worse = adjusted.worse <= config.alpha && m.worse > 0;
+  const better = adjusted.better <= config.alpha && m.worse < 0;
+  // The threshold must lie inside or below the interval: a change shown to be smaller never fails.
+  if (worse && m.worseUpper >= threshold) {
+    return {
+      ...base,
+      outcome: "regressed",
+      reason: `${v.key} regressed: ${shown} (p=${formatP(adjusted.worse)})`,
+    };
+  }
+  if (better && -m.worseLower >= threshold) {
+    return {
+      ...base,
+      outcome: "improved",
+      reason: `${v.key} improved: ${shown} (p=${formatP(adjusted.better)})`,
+    };
+  }
+  if (worse || better) {
+    return {
+      ...base,
+      outcome: "unchanged",
+      reason: `${v.key} unchanged in practice: ${shown} is real but within the ${v.thresholdPct} % threshold`,
+    };
+  }
+  if (m.worse >= threshold && (v.evidence?.worseP ?? 1) <= config.inconclusiveP) {
+    const needed = estimateSamplesNeeded(m, familySize, config);
+    const advice =
+      needed === null
+        ? "run-to-run noise dominates; more runs, not more samples, would decide"
+        : `about ${needed} samples per run would decide`;
+    return {
+      ...base,
+      outcome: "inconclusive",
+      reason: `${v.key} inconclusive: ${shown} but within noise (p=${formatP(adjusted.worse)}); ${advice}`,
+      moreSamplesNeeded: needed,
+    };
+  }
+  return { ...base, outcome: "unchanged", reason: `${v.key} unchanged: ${shown}` };
+}
+
+/**
+ * Samples per run at which the observed gap would pass the first Holm step, holding the effect and
+ * the run-to-run noise fixed; null when the run-to-run part alone is too large.
+ */
+function estimateSamplesNeeded(
+  m: MeasuredMetric,
+  familySize: number,
+  config: VerdictConfig,
+): number | null {
+  const critical = studentTQuantile(1 - config.alpha / Math.max(1, familySize), m.runNoiseDf);
+  const allowedVariance = (m.levelGap / critical) ** 2 / (1 + 1 / m.levelRuns);
+  const room = allowedVariance - m.runToRunVariance;
+  if (!(room > 0) || !Number.isFinite(critical)) return null;
+  const needed = Math.ceil(m.withinVariancePerSample / room);
+  return Math.max(needed, m.verdict.samples.current + 1);
+}
+
+export function formatChange(v: Pick<MetricVerdict, "change">): string {
+  const c = v.change;
+  if (c === null) return "no change measured";
+  return `${formatSigned(c.percent)} % [${formatSigned(c.lowerPercent)}, ${formatSigned(c.upperPercent)}]`;
+}
+
+function formatSigned(x: number): string {
+  const s = Math.abs(x) < 0.05 ? "0.0" : Math.abs(x).toFixed(1);
+  return x <= -0.05 ? `−${s}` : `+${s}`;
+}
+
+function formatP(p: number): string {
+  if (!Number.isFinite(p)) return "n/a";
+  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+}
+
+function toPercent(logRatio: number): number {
+  return (Math.exp(logRatio) - 1) * 100;
+}

@@ -1,0 +1,64 @@
+import { z } from "zod";
+import type { MlxbenchConfig } from "@mlxbench/proto";
+
+/** How the verdict decides; every field has a default, so `{}` is a valid config. */
+export const VerdictConfig = z
+  .object({
+    /** Family-wise false-alarm rate per run across all compared metrics (Holm). */
+    alpha: z.number().gt(0).lt(1).default(0.01),
+    /** Practical threshold in percent for metrics without their own. */
+    defaultThresholdPct: z.number().positive().max(1000).default(5),
+    /** Practical threshold in percent by metric key. */
+    thresholdsPct: z.record(z.string().min(1), z.number().positive().max(1000)).default({}),
+    /** When set, only these keys can fail the check (and only if the result marks them gated). */
+    gatedMetrics: z.array(z.string().min(1)).optional(),
+    /**
+     * A threshold-sized change that is not significant after the correction is "inconclusive" only
+     * when its own one-sided p-value is at most this; weaker hints are noise and stay "unchanged".
+     */
+    inconclusiveP: z.number().gt(0).lt(1).default(0.05),
+    /** Default-branch runs used to measure run-to-run noise (60 gives the estimate ~39 degrees of freedom). */
+    noiseWindow: z.number().int().min(2).max(1000).default(60),
+    /** Most recent default-branch runs (ending at the baseline) whose mean is the branch's level. */
+    levelWindow: z.number().int().min(1).max(1000).default(10),
+    /** Below this many history runs the run noise is assumed, not measured. */
+    minHistoryRuns: z.number().int().min(2).default(5),
+    /** Run-to-run noise in percent assumed while the history is too short to measure it. */
+    assumedRunNoisePct: z.number().positive().max(100).default(2),
+    resamples: z.number().int().min(100).max(100_000).default(2000),
+    confidence: z.number().gt(0.5).lt(1).default(0.95),
+    seed: z.number().int().default(20240521),
+  })
+  .strict();
+export type VerdictConfig = z.infer<typeof VerdictConfig>;
+
+export class VerdictConfigError extends Error {
+  override readonly name = "VerdictConfigError";
+}
+
+/** Parses a verdict config; the error names each bad field. */
+export function parseVerdictConfig(input: unknown): VerdictConfig {
+  const parsed = VerdictConfig.safeParse(input ?? {});
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map(
+    (i) => `${i.path.map(String).join(".") || "(config)"}: ${i.message}`,
+  );
+  throw new VerdictConfigError(`invalid verdict config: ${problems.join("; ")}`, {
+    cause: parsed.error,
+  });
+}
+
+/** The verdict's view of the repository's `.mlxbench.yml` (thresholds and gated metrics). */
+export function deriveVerdictConfig(
+  repo: Pick<MlxbenchConfig, "thresholds" | "gated_metrics">,
+): VerdictConfig {
+  return parseVerdictConfig({
+    defaultThresholdPct: repo.thresholds.default_pct,
+    thresholdsPct: repo.thresholds.metrics,
+    gatedMetrics: repo.gated_metrics,
+  });
+}
+
+export function readThresholdPct(config: VerdictConfig, key: string): number {
+  return config.thresholdsPct[key] ?? config.defaultThresholdPct;
+}
