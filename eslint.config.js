@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "benchmark_results/**", "**/cdk.out/**", "test-artifacts/**", "**/*.cjs"] },
+  { ignores: ["**/node_modules/**", "benchmark_results/**", "**/cdk.out/**", "test-artifacts/**", "**/*.cjs", "worker/bin/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

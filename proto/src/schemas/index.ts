@@ -1,2 +1,3 @@
 export * from "./benchmark-job.js";
 export * from "./run-result.js";
+export * from "./mlxbench-config.js";

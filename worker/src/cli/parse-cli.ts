@@ -1,0 +1,180 @@
+import { parseArgs } from "node:util";
+import type { SuiteFlags } from "../suite/index.js";
+import { COMMANDS, type Command } from "./usage.js";
+
+/** Bad command-line input; the CLI prints the message and exits with 2. */
+export class CliUsageError extends Error {
+  override readonly name = "CliUsageError";
+}
+
+export interface ParsedCli {
+  command: Command | "help";
+  flags: SuiteFlags;
+  config?: string;
+  profile: "pull_request" | "default_branch";
+  server?: string;
+  iterations?: number;
+  hardware?: string;
+  logLevel: string;
+}
+
+const OPTIONS = {
+  "api-url": { type: "string" },
+  "grpc-target": { type: "string" },
+  "single-device-api-url": { type: "string" },
+  "single-device-grpc-target": { type: "string" },
+  server: { type: "string" },
+  config: { type: "string" },
+  profile: { type: "string" },
+  "readiness-timeout": { type: "string" },
+  model: { type: "string" },
+  hardware: { type: "string" },
+  "output-dir": { type: "string" },
+  quick: { type: "boolean" },
+  "skip-validation": { type: "boolean" },
+  "skip-communication": { type: "boolean" },
+  baseline: { type: "string" },
+  "iterations-comprehensive": { type: "string" },
+  "iterations-validation": { type: "string" },
+  "iterations-performance": { type: "string" },
+  "iterations-communication": { type: "string" },
+  "tensor-iterations": { type: "string" },
+  "inference-iterations": { type: "string" },
+  "concurrent-requests": { type: "string" },
+  "communication-iterations": { type: "string" },
+  iterations: { type: "string" },
+  "log-level": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+function positiveInt(flag: string, raw: string | undefined, max = 1_000_000): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
+    throw new CliUsageError(
+      `--${flag} must be a whole number from 1 to ${max}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return Number(raw);
+}
+
+/** Parses argv (without node and script) strictly: an unknown flag or a bad value is a CliUsageError naming it. */
+export function parseCli(argv: readonly string[]): ParsedCli {
+  let parsed: ReturnType<
+    typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>
+  >;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    const msg = (err as Error).message.replace(/\. To specify a positional argument.*$/s, "");
+    throw new CliUsageError(msg, { cause: err });
+  }
+  const v = parsed.values;
+  const [first, ...rest] = parsed.positionals;
+  if (v.help || first === "help")
+    return { command: "help", flags: {}, profile: "pull_request", logLevel: "warn" };
+  if (first === undefined) throw new CliUsageError(`a command is required: ${COMMANDS.join(", ")}`);
+  if (!(COMMANDS as readonly string[]).includes(first)) {
+    throw new CliUsageError(
+      `unknown command ${JSON.stringify(first)}; expected one of ${COMMANDS.join(", ")}`,
+    );
+  }
+  if (rest.length) throw new CliUsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
+  const command = first as Command;
+  if (v.server !== undefined && command !== "communication")
+    throw new CliUsageError(
+      "--server is only for the communication command (the suite uses --grpc-target)",
+    );
+  if (v.iterations !== undefined && command === "suite") {
+    throw new CliUsageError(
+      "--iterations is for single components; the suite takes --iterations-comprehensive|validation|performance|communication",
+    );
+  }
+  if (command === "communication" && v.server === undefined && v["grpc-target"] === undefined) {
+    throw new CliUsageError(
+      "communication needs --server HOST:PORT (a gRPC address, not the HTTP API)",
+    );
+  }
+  const profile = v.profile ?? "pull_request";
+  if (profile !== "pull_request" && profile !== "default_branch") {
+    throw new CliUsageError(
+      `--profile must be pull_request or default_branch, got ${JSON.stringify(profile)}`,
+    );
+  }
+  const logLevel = v["log-level"] ?? "warn";
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new CliUsageError(
+      `--log-level must be one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(logLevel)}`,
+    );
+  for (const name of ["grpc-target", "single-device-grpc-target", "server"] as const) {
+    const t = v[name];
+    if (t !== undefined && !/^[^\s/]+:\d{1,5}$/.test(t)) {
+      throw new CliUsageError(
+        `--${name} must be HOST:PORT (a gRPC address, e.g. localhost:50100), got ${JSON.stringify(t)}`,
+      );
+    }
+  }
+  for (const name of ["api-url", "single-device-api-url"] as const) {
+    const u = v[name];
+    if (u !== undefined && !/^https?:\/\/[^\s]+$/.test(u))
+      throw new CliUsageError(`--${name} must be an http(s) URL, got ${JSON.stringify(u)}`);
+  }
+  const readiness = v["readiness-timeout"];
+  if (readiness !== undefined && !(Number(readiness) > 0)) {
+    throw new CliUsageError(
+      `--readiness-timeout must be a positive number of seconds, got ${JSON.stringify(readiness)}`,
+    );
+  }
+
+  const iterations = positiveInt("iterations", v.iterations);
+  const flags: SuiteFlags = {};
+  const set = <K extends keyof SuiteFlags>(k: K, value: SuiteFlags[K] | undefined): void => {
+    if (value !== undefined) flags[k] = value;
+  };
+  set("apiUrl", v["api-url"]);
+  set("grpcTarget", v["grpc-target"] ?? v.server);
+  set("singleDeviceApiUrl", v["single-device-api-url"]);
+  set("singleDeviceGrpcTarget", v["single-device-grpc-target"]);
+  set("outputDir", v["output-dir"]);
+  set("quick", v.quick);
+  set("skipValidation", v["skip-validation"]);
+  set("skipCommunication", v["skip-communication"]);
+  set("baselineDir", v.baseline);
+  set("model", v.model);
+  set("readinessTimeoutS", readiness === undefined ? undefined : Number(readiness));
+  set(
+    "iterationsComprehensive",
+    positiveInt("iterations-comprehensive", v["iterations-comprehensive"]),
+  );
+  set("iterationsValidation", positiveInt("iterations-validation", v["iterations-validation"]));
+  set("iterationsPerformance", positiveInt("iterations-performance", v["iterations-performance"]));
+  set(
+    "iterationsCommunication",
+    positiveInt("iterations-communication", v["iterations-communication"]),
+  );
+  set("tensorIterations", positiveInt("tensor-iterations", v["tensor-iterations"]));
+  set("inferenceIterations", positiveInt("inference-iterations", v["inference-iterations"]));
+  set("concurrentRequests", positiveInt("concurrent-requests", v["concurrent-requests"], 1024));
+  set(
+    "communicationIterations",
+    positiveInt("communication-iterations", v["communication-iterations"]),
+  );
+  // A component's own --iterations, as the seed's single scripts take it.
+  if (iterations !== undefined) {
+    if (command === "validate") set("iterationsValidation", iterations);
+    if (command === "comprehensive") set("tensorIterations", flags.tensorIterations ?? iterations);
+    if (command === "compare") set("iterationsPerformance", iterations);
+    if (command === "communication") set("communicationIterations", iterations);
+  }
+  return {
+    command,
+    flags,
+    ...(v.config !== undefined ? { config: v.config } : {}),
+    profile,
+    ...(v.server !== undefined ? { server: v.server } : {}),
+    ...(iterations !== undefined ? { iterations } : {}),
+    ...(v.hardware !== undefined ? { hardware: v.hardware } : {}),
+    logLevel,
+  };
+}

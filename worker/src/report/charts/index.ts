@@ -1,0 +1,9 @@
+export { renderChartPng, type RenderChartOptions } from "./render-chart.js";
+export {
+  latencyDistributionChart,
+  singleVsDistributedChart,
+  throughputVsConcurrencyChart,
+  transferRateChart,
+  type ConcurrencySeries,
+  type ModeBars,
+} from "./suite-charts.js";

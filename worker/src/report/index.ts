@@ -1,0 +1,2 @@
+export * from "./charts/index.js";
+export * from "./markdown/index.js";

@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import type { ComponentOutcome } from "@mlxbench/proto";
+import { assessReadiness, condenseWarnings, type ReadinessInput } from "./assess-readiness.js";
+import type { CompareResult } from "./run-compare.js";
+import type { CommunicationResult } from "./run-communication.js";
+import type { ValidationResult } from "./run-validation.js";
+
+const ok = (name: ComponentOutcome["name"]): ComponentOutcome => ({
+  name,
+  status: "ok",
+  durationMs: 1,
+  files: [],
+});
+
+function validation(fail: string[] = []): ValidationResult {
+  const fixes = [
+    "grpc_tensor_serialization",
+    "device_discovery",
+    "grpc_communication",
+    "distributed_inference",
+    "performance_optimization",
+  ].map((name, i) => ({
+    name,
+    critical: i < 4,
+    status: fail.includes(name) ? ("FAIL" as const) : ("PASS" as const),
+    message: `${name} evidence`,
+  }));
+  const criticalFailures = fixes
+    .filter((f) => f.critical && f.status === "FAIL")
+    .map((f) => f.name);
+  const records = Array.from({ length: 20 }, (_, i) => ({ ok: i < 20, error: undefined }));
+  return {
+    summary: { status: criticalFailures.length ? "FAIL" : "PASS", criticalFailures, fixes },
+    basicInference: { records },
+    concurrentInference: null,
+  } as unknown as ValidationResult;
+}
+
+function performance(improvement: number | null, efficiency: number | null): CompareResult {
+  return {
+    figures: {
+      throughputImprovement: improvement,
+      scalingEfficiencyPct: efficiency,
+      latencyFactor: 1,
+      costEffectiveness: null,
+    },
+    baselineNote: improvement === null ? "no baseline measured: no single-device target" : null,
+    previousRun: null,
+  } as unknown as CompareResult;
+}
+
+function communication(overheadPct: number, category: string): CommunicationResult {
+  return {
+    roundTrips: [{ overheadPct, category, unaryRttMs: [1], rawRttMs: [0.5] }],
+  } as unknown as CommunicationResult;
+}
+
+function input(over: Partial<ReadinessInput>): ReadinessInput {
+  return {
+    unreachable: null,
+    validation: validation(),
+    comprehensive: null,
+    performance: performance(2.5, 83),
+    communication: communication(8, "LOW"),
+    components: [ok("validation"), ok("comprehensive"), ok("communication"), ok("performance")],
+    minSuccessRate: 0.95,
+    measurementWarnings: [],
+    ...over,
+  };
+}
+
+describe("assessReadiness", () => {
+  it("is READY with exit 0 only when every threshold was met by a measured figure", () => {
+    const r = assessReadiness(input({}));
+    expect(r.verdict).toBe("READY");
+    expect(r.exitCode).toBe(0);
+    expect(r.greenLights).toHaveLength(5);
+  });
+
+  it.each([
+    ["no single-device baseline", { performance: performance(null, null) }, /no baseline measured/],
+    [
+      "a low throughput improvement",
+      { performance: performance(1.2, 40) },
+      /throughput improvement 1\.20× over one device, not above 1\.5×/,
+    ],
+    [
+      "a high gRPC overhead",
+      { communication: communication(60, "VERY_HIGH") },
+      /gRPC overhead 60 % \(VERY_HIGH/,
+    ],
+    [
+      "skipped validation",
+      { validation: null, components: [{ ...ok("validation"), status: "skipped" as const }] },
+      /validation skipped/,
+    ],
+    [
+      "a failed non-critical fix",
+      { validation: validation(["performance_optimization"]) },
+      /fix performance_optimization failed/,
+    ],
+  ])("gives a warning, not full marks, for %s", (_what, over, message) => {
+    const r = assessReadiness(input(over));
+    expect(r.verdict).toBe("READY_WITH_CAUTION");
+    expect(r.exitCode).toBe(0);
+    expect(r.warnings.join("\n")).toMatch(message);
+  });
+
+  it("is NOT_READY with exit 2 when a critical fix fails", () => {
+    const r = assessReadiness(input({ validation: validation(["device_discovery"]) }));
+    expect(r.verdict).toBe("NOT_READY");
+    expect(r.exitCode).toBe(2);
+    expect(r.blocking[0]).toMatch(/^critical fix device_discovery failed/);
+  });
+
+  it("is NOT_READY with exit 2 when the cluster is unreachable", () => {
+    const r = assessReadiness(
+      input({
+        unreachable: "cluster unreachable at http://x: ECONNREFUSED",
+        validation: null,
+        performance: null,
+        communication: null,
+      }),
+    );
+    expect(r.exitCode).toBe(2);
+    expect(r.blocking).toContain("cluster unreachable at http://x: ECONNREFUSED");
+  });
+
+  it("exits 1 when a component failed, without calling the cluster not ready", () => {
+    const r = assessReadiness(
+      input({
+        communication: null,
+        components: [
+          ok("validation"),
+          { ...ok("communication"), status: "failed", message: "boom" },
+        ],
+      }),
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.warnings.join("\n")).toContain("communication did not complete: boom");
+  });
+
+  it("condenses repeated client-limited warnings to the worst one", () => {
+    const w = condenseWarnings([
+      "client-limited measurement: event-loop lag p99 5 ms is 200% of the median ITL 2.5 ms.",
+      "distributed: client-limited measurement: event-loop lag p99 9 ms is 360% of the median ITL 2.5 ms.",
+      "other",
+    ]);
+    expect(w).toEqual([
+      "other",
+      "distributed: client-limited measurement: event-loop lag p99 9 ms is 360% of the median ITL 2.5 ms. (2 loads were client-limited; this is the worst)",
+    ]);
+  });
+});

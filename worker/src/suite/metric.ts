@@ -1,0 +1,46 @@
+import type { Direction, MetricResult } from "@mlxbench/proto";
+import { summarize } from "../measure/index.js";
+
+export type Component = MetricResult["component"];
+
+/** A metric with its raw samples; non-finite samples are dropped (a failed call is never a number). */
+export function makeMetric(m: {
+  key: string;
+  component: Component;
+  label: string;
+  unit: string;
+  direction: Direction;
+  samples: readonly number[];
+  gated?: boolean;
+}): MetricResult {
+  const samples = m.samples.filter((s) => Number.isFinite(s));
+  return {
+    key: m.key,
+    component: m.component,
+    label: m.label,
+    unit: m.unit,
+    direction: m.direction,
+    samples,
+    stats: summarize(samples),
+    gated: m.gated ?? false,
+  };
+}
+
+/** Marks the metrics the config gates; everything else is informational. */
+export function applyGating(metrics: MetricResult[], gated: readonly string[]): MetricResult[] {
+  const set = new Set(gated);
+  return metrics.map((m) => ({ ...m, gated: set.has(m.key) }));
+}
+
+export function median(values: readonly number[]): number | null {
+  const s = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (s.length === 0) return null;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? null) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${bytes / (1024 * 1024)}mib`;
+  if (bytes >= 1024) return `${bytes / 1024}kib`;
+  return `${bytes}b`;
+}
