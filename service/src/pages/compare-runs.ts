@@ -1,0 +1,102 @@
+import type { Direction, MetricResult, RunResult } from "@mlxbench/proto";
+import { computeMedian } from "@mlxbench/worker/stats";
+import type { VerdictDoc } from "./archive-view.js";
+
+/** A run's level of a metric: the median of its finite samples, else its p50. */
+export function levelOf(metric: MetricResult | undefined): number | null {
+  if (!metric) return null;
+  const finite = metric.samples.filter((v) => Number.isFinite(v));
+  if (finite.length > 0) return computeMedian(finite);
+  return metric.stats?.p50 ?? null;
+}
+
+/** Changes smaller than this are shown as unchanged: a side-by-side view has no noise model to do better. */
+export const SAME_WITHIN_PCT = 1;
+
+export interface CompareRow {
+  key: string;
+  label: string;
+  unit: string;
+  direction: Direction;
+  a: number | null;
+  b: number | null;
+  /** (b / a − 1) · 100. */
+  changePct: number | null;
+  /** Whether B is better than A; null when within SAME_WITHIN_PCT or not comparable. */
+  better: boolean | null;
+}
+
+/** Two runs' medians side by side: a plain comparison, not a verdict (no noise model). */
+export function compareRuns(a: RunResult | null, b: RunResult | null): CompareRow[] {
+  const keys = [...new Set([...(a?.metrics ?? []), ...(b?.metrics ?? [])].map((m) => m.key))];
+  return keys.map((key) => {
+    const ma = a?.metrics.find((m) => m.key === key);
+    const mb = b?.metrics.find((m) => m.key === key);
+    const any = (mb ?? ma) as MetricResult;
+    const va = levelOf(ma);
+    const vb = levelOf(mb);
+    const changePct = va !== null && vb !== null && va !== 0 ? (vb / va - 1) * 100 : null;
+    const better =
+      changePct === null || Math.abs(changePct) < SAME_WITHIN_PCT
+        ? null
+        : any.direction === "lower_is_better"
+          ? changePct < 0
+          : changePct > 0;
+    return {
+      key,
+      label: any.label,
+      unit: any.unit,
+      direction: any.direction,
+      a: va,
+      b: vb,
+      changePct,
+      better,
+    };
+  });
+}
+
+export interface MetricRow {
+  key: string;
+  label: string;
+  unit: string;
+  direction: Direction;
+  gated: boolean;
+  baseline: number | null;
+  current: number | null;
+  change: { percent: number; lowerPercent: number; upperPercent: number } | null;
+  outcome: string | null;
+  reason: string | null;
+  thresholdPct: number | null;
+}
+
+/** The run page's metric table: this run, its baseline and the verdict of each metric. */
+export function buildMetricRows(
+  run: RunResult | null,
+  baseline: RunResult | null,
+  verdict: VerdictDoc | null,
+): MetricRow[] {
+  const keys = [
+    ...new Set([
+      ...(run?.metrics ?? []).map((m) => m.key),
+      ...(verdict?.metrics ?? []).map((m) => m.key),
+    ]),
+  ];
+  return keys.map((key) => {
+    const cur = run?.metrics.find((m) => m.key === key);
+    const base = baseline?.metrics.find((m) => m.key === key);
+    const v = verdict?.metrics.find((m) => m.key === key);
+    return {
+      key,
+      label: cur?.label ?? base?.label ?? key,
+      unit: cur?.unit ?? v?.unit ?? base?.unit ?? "",
+      direction: cur?.direction ?? v?.direction ?? base?.direction ?? "lower_is_better",
+      gated: v?.gated ?? cur?.gated ?? false,
+      baseline: levelOf(base),
+      current: levelOf(cur),
+      change: v?.change ?? null,
+      outcome: v?.outcome ?? null,
+      reason: v?.reason ?? null,
+      thresholdPct: v?.thresholdPct ?? null,
+    };
+  });
+}

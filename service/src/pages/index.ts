@@ -1,0 +1,11 @@
+export { createPagesRoutes, type PagesDeps } from "./create-pages-routes.js";
+export { signReportUrl, verifyReportSignature, type LinkCheck } from "./sign-report-url.js";
+export {
+  loadPagesConfig,
+  PagesConfig,
+  PagesConfigError,
+  type OAuthOptions,
+  type PagesSettings,
+} from "./pages-config.js";
+export { renderMarkdown, escapeHtml } from "./render-markdown.js";
+export { GitHubSignInError } from "./github-oauth.js";

@@ -1,0 +1,295 @@
+import type { FC } from "hono/jsx";
+import { raw } from "hono/html";
+import type { RunResult } from "@mlxbench/proto";
+import type { RunMeta } from "@mlxbench/worker/archive";
+import type { Doc, VerdictDoc } from "./archive-view.js";
+import type { MetricRow } from "./compare-runs.js";
+import { Badge, Layout, Notice } from "./layout.js";
+import { formatDuration, formatNumber, formatPercent, formatTime, shortSha } from "./format.js";
+
+export interface RunPageProps {
+  repository: string;
+  runId: string;
+  meta: RunMeta | null;
+  metaProblem: string | null;
+  runResult: Doc<RunResult>;
+  verdict: Doc<VerdictDoc>;
+  /** Sanitised HTML of summary.md, or null when there is none. */
+  summaryHtml: string | null;
+  baselineProblem: string | null;
+  rows: MetricRow[];
+  /** Keys relative to the run folder. */
+  files: string[];
+  login?: string;
+}
+
+const DOCUMENTS = new Set(["meta.json", "run_result.json", "verdict.json", "summary.md"]);
+
+/** Where a key of the run folder is served, or null for keys the pages do not serve. */
+export function fileHref(runBase: string, rel: string): string | null {
+  if (rel.startsWith("files/"))
+    return `${runBase}/${rel.split("/").map(encodeURIComponent).join("/")}`;
+  return DOCUMENTS.has(rel) ? `${runBase}/${rel}` : null;
+}
+
+const Problem: FC<{ doc: string; problem: string }> = (p) => (
+  <Notice error>
+    <strong>{p.doc}</strong> could not be read: {p.problem}. The rest of the page is shown without
+    it.
+  </Notice>
+);
+
+export const RunPage: FC<RunPageProps> = (p) => {
+  const base = `/reports/${p.repository}`;
+  const runBase = `${base}/runs/${p.runId}`;
+  const m = p.meta;
+  const result = p.runResult.state === "ok" ? p.runResult.value : null;
+  const verdict = p.verdict.state === "ok" ? p.verdict.value : null;
+  const conclusion = verdict?.conclusion ?? m?.conclusion ?? null;
+  const charts = p.files.filter((f) => f.startsWith("files/") && f.toLowerCase().endsWith(".png"));
+  const gh = `https://github.com/${p.repository}`;
+  return (
+    <Layout
+      title={`Run ${p.runId}`}
+      repository={p.repository}
+      {...(p.login ? { login: p.login } : {})}
+    >
+      <h1>
+        Run <span class="mono">{p.runId}</span> <Badge value={conclusion} />
+      </h1>
+      {p.metaProblem ? <Problem doc="meta.json" problem={p.metaProblem} /> : null}
+      <div class="grid2">
+        <section class="card" aria-label="run">
+          <dl class="facts">
+            {m ? (
+              <>
+                <dt>Commit</dt>
+                <dd class="mono">
+                  <a href={`${gh}/commit/${m.commit}`} title={m.commit}>
+                    {shortSha(m.commit)}
+                  </a>
+                </dd>
+                <dt>Branch</dt>
+                <dd>
+                  <a href={`${base}?branch=${encodeURIComponent(m.branch)}`}>{m.branch}</a>
+                  {m.pullRequest !== undefined ? (
+                    <>
+                      {" · "}
+                      <a href={`${gh}/pull/${m.pullRequest}`}>PR #{m.pullRequest}</a>
+                    </>
+                  ) : null}
+                </dd>
+                <dt>Trigger</dt>
+                <dd>
+                  {m.trigger} by {m.requestedBy}
+                </dd>
+                <dt>Finished</dt>
+                <dd>
+                  {formatTime(m.finishedAt)} ({formatDuration(m.durationMs)})
+                </dd>
+              </>
+            ) : null}
+            {result ? (
+              <>
+                <dt>Cluster</dt>
+                <dd>
+                  {result.fingerprint.clusterMode}, {result.fingerprint.deviceCount} devices ·{" "}
+                  {result.fingerprint.hardware}
+                </dd>
+                <dt>Model</dt>
+                <dd class="mono">{result.fingerprint.model}</dd>
+              </>
+            ) : null}
+          </dl>
+        </section>
+        <section class="card" aria-label="verdict">
+          <h2>
+            Verdict <Badge value={conclusion} />
+          </h2>
+          {p.verdict.state === "corrupt" ? (
+            <Problem doc="verdict.json" problem={p.verdict.problem} />
+          ) : null}
+          <p>{verdict?.reason ?? m?.reason ?? "No verdict was archived for this run."}</p>
+          {verdict?.baseline ? (
+            <p>
+              Baseline:{" "}
+              <a href={`${base}/runs/${verdict.baseline.runId}`}>{verdict.baseline.runId}</a>
+              {verdict.baseline.commit ? (
+                <span class="mono"> ({shortSha(verdict.baseline.commit)})</span>
+              ) : null}{" "}
+              ·{" "}
+              <a
+                href={`${base}/compare?a=${encodeURIComponent(verdict.baseline.runId)}&b=${encodeURIComponent(p.runId)}`}
+              >
+                compare side by side
+              </a>
+            </p>
+          ) : (
+            <p class="muted">No baseline was compared.</p>
+          )}
+        </section>
+      </div>
+
+      <section class="card" aria-label="executive summary">
+        {/* An archived summary brings its own title; a heading is added only when it does not. */}
+        {p.summaryHtml?.startsWith("<h") ? null : <h2>Executive summary</h2>}
+        {p.summaryHtml !== null ? (
+          <div class="md">{raw(p.summaryHtml)}</div>
+        ) : (
+          <p class="muted">No summary was archived.</p>
+        )}
+      </section>
+
+      <section class="card" aria-label="metrics">
+        <h2>Metrics against the baseline</h2>
+        {p.runResult.state === "corrupt" ? (
+          <Problem doc="run_result.json" problem={p.runResult.problem} />
+        ) : null}
+        {p.baselineProblem ? (
+          <Notice>Baseline values unavailable: {p.baselineProblem}</Notice>
+        ) : null}
+        {p.rows.length === 0 ? (
+          <p class="muted">No metrics.</p>
+        ) : (
+          <div class="scroll">
+            <table id="metrics">
+              <thead>
+                <tr>
+                  <th>Metric</th>
+                  <th class="n">Baseline</th>
+                  <th class="n">This run</th>
+                  <th class="n">Change</th>
+                  <th class="n">95 % interval</th>
+                  <th>Verdict</th>
+                  <th>Why</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.rows.map((r) => (
+                  <tr data-metric={r.key}>
+                    <td>
+                      {r.label}
+                      <div class="muted mono">
+                        {r.key}
+                        {r.gated ? "" : " · not gated"}
+                      </div>
+                    </td>
+                    <td class="n">
+                      {formatNumber(r.baseline)} {r.baseline !== null ? r.unit : ""}
+                    </td>
+                    <td class="n">
+                      {formatNumber(r.current)} {r.current !== null ? r.unit : ""}
+                    </td>
+                    <td class="n">{r.change ? formatPercent(r.change.percent) : "n/a"}</td>
+                    <td class="n">
+                      {r.change
+                        ? `${formatPercent(r.change.lowerPercent)} … ${formatPercent(r.change.upperPercent)}`
+                        : "n/a"}
+                    </td>
+                    <td>
+                      <Badge value={r.outcome} />
+                    </td>
+                    <td class="wrap">
+                      {r.reason ?? ""}
+                      {r.thresholdPct !== null ? (
+                        <span class="muted"> (threshold {r.thresholdPct} %)</span>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <p class="muted">
+          Values are medians of the run's samples; the interval is the verdict's bootstrap interval
+          widened by run-to-run noise.
+        </p>
+      </section>
+
+      <section class="card" aria-label="charts">
+        <h2>Charts</h2>
+        {charts.length === 0 ? <p class="muted">This run archived no charts.</p> : null}
+        <div class="grid2">
+          {charts.map((f) => (
+            <figure class="chart">
+              <img
+                class="chart"
+                src={fileHref(runBase, f) ?? ""}
+                alt={`chart ${f.slice("files/".length)}`}
+                loading="lazy"
+                decoding="async"
+              />
+              <figcaption class="muted mono">{f.slice("files/".length)}</figcaption>
+            </figure>
+          ))}
+        </div>
+      </section>
+
+      <section class="card" aria-label="validation">
+        <h2>Validation {result?.validation ? <Badge value={result.validation.status} /> : null}</h2>
+        {result === null ? (
+          <p class="muted">No run result to show.</p>
+        ) : result.validation === null ? (
+          <p class="muted">Validation was not run.</p>
+        ) : (
+          <div class="scroll">
+            <table id="validation">
+              <thead>
+                <tr>
+                  <th>Check</th>
+                  <th>Status</th>
+                  <th>Critical</th>
+                  <th>Message</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.validation.fixes.map((f) => (
+                  <tr>
+                    <td>{f.name}</td>
+                    <td>
+                      <Badge value={f.status} />
+                    </td>
+                    <td>{f.critical ? "yes" : "no"}</td>
+                    <td class="wrap">{f.message}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {result ? (
+          <>
+            <h3>
+              Readiness <Badge value={result.readiness.verdict} />
+            </h3>
+            {result.readiness.blocking.length > 0 ? (
+              <ul>
+                {result.readiness.blocking.map((b) => (
+                  <li>blocking: {b}</li>
+                ))}
+              </ul>
+            ) : null}
+            {[...result.readiness.warnings, ...result.warnings].length > 0 ? (
+              <ul>
+                {[...new Set([...result.readiness.warnings, ...result.warnings])].map((w) => (
+                  <li>warning: {w}</li>
+                ))}
+              </ul>
+            ) : null}
+          </>
+        ) : null}
+      </section>
+
+      <section class="card" aria-label="files">
+        <h2>Raw artifacts</h2>
+        <ul class="files">
+          {p.files.map((f) => {
+            const href = fileHref(runBase, f);
+            return <li class="mono">{href ? <a href={href}>{f}</a> : f}</li>;
+          })}
+        </ul>
+      </section>
+    </Layout>
+  );
+};

@@ -1,0 +1,124 @@
+import type { FC } from "hono/jsx";
+import type { Trends } from "./load-trends.js";
+import { Layout, Notice } from "./layout.js";
+import { formatNumber, formatTime, shortSha } from "./format.js";
+
+export interface TrendsPageProps {
+  repository: string;
+  trends: Trends;
+  /** Hosted chart URL by metric key, when a QuickChart server is configured. */
+  hostedCharts: Record<string, string>;
+  /** Cache-busting token of the chart URLs: the newest run id, so a new run changes the URL. */
+  version: string;
+  login?: string;
+}
+
+export function trendChartPath(repository: string, key: string, version: string): string {
+  return `/reports/${repository}/trends/${encodeURIComponent(key)}.png?v=${encodeURIComponent(version)}`;
+}
+
+export const TrendsPage: FC<TrendsPageProps> = (p) => {
+  const base = `/reports/${p.repository}`;
+  const t = p.trends;
+  return (
+    <Layout
+      title={`Trends of ${p.repository}`}
+      repository={p.repository}
+      active="trends"
+      {...(p.login ? { login: p.login } : {})}
+    >
+      <h1>
+        Trends on <span class="mono">{t.defaultBranch}</span>
+      </h1>
+      <p class="muted">
+        Each metric's median per run over the last {t.runs} runs of the default branch, oldest to
+        newest. Red marks a change point (e-divisive means): the first run of a new level.
+      </p>
+      {t.problems.map((problem) => (
+        <Notice error>Left out: {problem}</Notice>
+      ))}
+      {t.metrics.length === 0 ? (
+        <section class="card">
+          <p class="muted">No default-branch runs with results yet.</p>
+        </section>
+      ) : null}
+      <nav class="card" aria-label="metrics">
+        {t.metrics.map((m, i) => (
+          <>
+            {i > 0 ? " · " : ""}
+            <a href={`#m-${m.key}`}>{m.label}</a>
+          </>
+        ))}
+      </nav>
+      {t.metrics.map((m) => {
+        const cps = m.points.filter((pt) => pt.changePoint);
+        const hosted = p.hostedCharts[m.key];
+        return (
+          <section class="card" id={`m-${m.key}`} aria-label={m.label}>
+            <h2>
+              {m.label} <span class="muted mono">{m.key}</span>
+            </h2>
+            <img
+              class="chart"
+              src={trendChartPath(p.repository, m.key, p.version)}
+              alt={`Line chart of ${m.label} in ${m.unit} over ${m.points.length} runs; ${
+                cps.length === 0
+                  ? "no change points"
+                  : `change points at ${cps.map((c) => shortSha(c.commit)).join(", ")}`
+              }`}
+              loading="lazy"
+              decoding="async"
+              width={960}
+              height={540}
+            />
+            <p class="muted">
+              {cps.length === 0
+                ? "No change point: one level throughout."
+                : `${cps.length} change point${cps.length === 1 ? "" : "s"}: ${cps.map((c) => `${shortSha(c.commit)} (${formatNumber(c.value)} ${m.unit})`).join(", ")}.`}
+              {hosted ? (
+                <>
+                  {" "}
+                  <a href={hosted} rel="noopener">
+                    hosted chart
+                  </a>
+                </>
+              ) : null}
+            </p>
+            <details>
+              <summary>{m.points.length} points</summary>
+              <div class="scroll">
+                <table>
+                  <caption class="muted">
+                    {m.label} ({m.unit}) per run, oldest first
+                  </caption>
+                  <thead>
+                    <tr>
+                      <th>Finished</th>
+                      <th>Commit</th>
+                      <th class="n">Median</th>
+                      <th>Change point</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {m.points.map((pt) => (
+                      <tr class={pt.changePoint ? "cp" : ""}>
+                        <td>
+                          <a href={`${base}/runs/${pt.runId}`}>{formatTime(pt.finishedAt)}</a>
+                        </td>
+                        <td class="mono">{shortSha(pt.commit)}</td>
+                        <td class="n">
+                          {formatNumber(pt.value)} {m.unit}
+                        </td>
+                        <td>{pt.changePoint ? <strong>new level starts here</strong> : ""}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </details>
+          </section>
+        );
+      })}
+    </Layout>
+  );
+};
