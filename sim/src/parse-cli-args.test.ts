@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { CliUsageError, parseCliArgs } from "./parse-cli-args.js";
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
-const TSX = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
+// node --import tsx, not the tsx CLI: the CLI relays signals through a parent process, and
+// under load its relay can kill the parent before the sim's own SIGTERM handler has run.
+const NODE_TSX = [process.execPath, "--import", "tsx"] as const;
 
 describe("sim command line", () => {
   it("has the documented defaults", () => {
@@ -71,16 +73,22 @@ describe("sim command line", () => {
   });
 
   it("exits 2 on an unknown flag, and serves then stops cleanly on SIGTERM", async () => {
-    const bad = spawn(TSX, [MAIN, "--frobnicate"], { stdio: ["ignore", "pipe", "pipe"] });
+    const bad = spawn(NODE_TSX[0], [...NODE_TSX.slice(1), MAIN, "--frobnicate"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     bad.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const badCode = await new Promise<number | null>((r) => bad.on("exit", r));
     expect(badCode).toBe(2);
     expect(stderr).toMatch(/--frobnicate/);
 
-    const sim = spawn(TSX, [MAIN, "--devices", "2", "--port", "0", "--grpc-port", "0"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const sim = spawn(
+      NODE_TSX[0],
+      [...NODE_TSX.slice(1), MAIN, "--devices", "2", "--port", "0", "--grpc-port", "0"],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     const apiUrl = await new Promise<string>((resolve, reject) => {
       sim.stdout.on("data", (d: Buffer) => {
