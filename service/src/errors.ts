@@ -32,3 +32,22 @@ export class InstallationNotFoundError extends Error {
     super(`installation ${installationId} not found (app uninstalled?)`, options);
   }
 }
+
+/** A write to GitHub was not sent: this installation used its share of GitHub's content-creation limit. */
+export class GitHubQuotaExceededError extends Error {
+  override name = "GitHubQuotaExceededError";
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** GitHub answered with a rate limit; requests of this installation are held back until `until`. */
+export class GitHubRateLimitedError extends Error {
+  override name = "GitHubRateLimitedError";
+  constructor(
+    readonly until: Date,
+    options?: ErrorOptions,
+  ) {
+    super(`GitHub rate limit: requests held back until ${until.toISOString()}`, options);
+  }
+}

@@ -15,6 +15,8 @@ export { parseBenchmarkCommand, runPageUrl } from "./triggers/index.js";
 export type { BenchmarkCommand, Outcome } from "./triggers/index.js";
 export {
   ConfigError,
+  GitHubQuotaExceededError,
+  GitHubRateLimitedError,
   GitHubUnavailableError,
   InstallationNotFoundError,
   QueueUnavailableError,

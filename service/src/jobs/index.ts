@@ -1,6 +1,18 @@
 export { makeJobId } from "./make-job-id.js";
-export { enqueueJob, JOB_NAME } from "./enqueue-job.js";
-export { readPullRequestRecord, writePullRequestRecord } from "./pull-request-record.js";
-export type { PullRequestRecord } from "./pull-request-record.js";
-export { supersedeJob } from "./supersede-job.js";
+export { commitJob, JOB_NAME, SEAL_JOB } from "./commit-job.js";
+export type { CommitOptions, CommitResult } from "./commit-job.js";
+export {
+  PENDING_MS,
+  pullRequestRunsKey,
+  readPullRequestRuns,
+  registerPullRequestRun,
+  REGISTER_PULL_RUN,
+} from "./pull-request-runs.js";
+export type {
+  PullRequestRuns,
+  RegisterInput,
+  RegisterResult,
+  SupersededRun,
+} from "./pull-request-runs.js";
+export { removeSupersededJob } from "./supersede-job.js";
 export type { SupersedeOutcome } from "./supersede-job.js";

@@ -1,34 +1,13 @@
 import type { Queue } from "bullmq";
-import type { Redis } from "ioredis";
-import { jobCancelKey } from "@mlxbench/proto";
 
-export type SupersedeOutcome = "removed" | "signalled" | "gone";
-
-const CANCEL_TTL_SECONDS = 24 * 3600;
+export type SupersedeOutcome = "removed" | "signalled";
 
 /**
- * Stops a job a newer push made pointless: a waiting job is removed; an active one (which only
- * its own worker could cancel) gets a cancel key the worker watches.
+ * Removes jobs a newer push made pointless. Their cancel keys are already set (atomically with
+ * the pull request record), so a job that is active, or not yet queued by its own delivery, is
+ * stopped by the worker or removes itself; this only spares the queue the waiting ones.
  */
-export async function supersedeJob(
-  queue: Queue,
-  redis: Redis,
-  keyPrefix: string,
-  jobId: string,
-  reason: string,
-): Promise<SupersedeOutcome> {
-  const job = await queue.getJob(jobId);
-  if (!job) return "gone";
-  const state = await job.getState();
-  if (state === "completed" || state === "failed" || state === "unknown") return "gone";
-  if (state !== "active") {
-    try {
-      await job.remove();
-      return "removed";
-    } catch {
-      // Picked up between getState and remove: fall through and signal it.
-    }
-  }
-  await redis.set(jobCancelKey(jobId, keyPrefix), reason, "EX", CANCEL_TTL_SECONDS);
-  return "signalled";
+export async function removeSupersededJob(queue: Queue, jobId: string): Promise<SupersedeOutcome> {
+  // BullMQ's remove answers 0 for a locked (active) job and 1 otherwise, also for a missing one.
+  return (await queue.remove(jobId)) === 1 ? "removed" : "signalled";
 }

@@ -37,6 +37,8 @@ export interface HarnessOptions {
   redisUrl?: string;
   queueRedisUrl?: string;
   gh?: GitHubDouble;
+  /** The fetch the service's Octokit uses: a test can act between a request and its sending. */
+  githubFetch?: typeof globalThis.fetch;
 }
 
 /** The app over real Redis (a fresh queue and key prefix) and a fresh GitHub double. */
@@ -81,6 +83,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       log,
       retries: config.GITHUB_RETRIES,
       retryAfterBaseValue: 1,
+      ...(options.githubFetch === undefined ? {} : { fetch: options.githubFetch }),
     }),
   });
 

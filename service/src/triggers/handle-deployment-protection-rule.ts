@@ -33,6 +33,6 @@ export async function handleDeploymentProtectionRule(
       suite: { quick: true, skipValidation: false, skipCommunication: false },
       requestedBy: event.sender.login,
     },
-    `${ctx.config.CHECK_NAME} gate: ${event.environment}`.slice(0, 100),
+    { checkName: `${ctx.config.CHECK_NAME} gate: ${event.environment}`.slice(0, 100) },
   );
 }

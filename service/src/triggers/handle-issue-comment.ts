@@ -70,31 +70,48 @@ export async function handleIssueComment(
   const fromFork =
     pull.head.repo === null ||
     pull.head.repo.full_name.toLowerCase() !== event.repository.full_name.toLowerCase();
-  return startRun(ctx, {
-    installationId: ctx.installationId,
-    repository: {
-      fullName: event.repository.full_name,
-      cloneUrl: event.repository.clone_url,
-      defaultBranch: event.repository.default_branch,
-      private: event.repository.private,
+  // The head this command saw, on GitHub's clock: a push recorded later than that supersedes it.
+  const seenAt = Date.parse(pull.updated_at ?? event.comment.created_at);
+  const onStale = async (headSha: string) => {
+    await reply(
+      ctx,
+      owner,
+      repo,
+      number,
+      `@${user} the pull request moved on to ${headSha.slice(0, 7)} while this command was processed, so ${pull.head.sha.slice(0, 7)} was not benchmarked. The push queues its own run; comment \`/benchmark\` again to run the new head with these options.`,
+    );
+  };
+  return startRun(
+    ctx,
+    {
+      installationId: ctx.installationId,
+      repository: {
+        fullName: event.repository.full_name,
+        cloneUrl: event.repository.clone_url,
+        defaultBranch: event.repository.default_branch,
+        private: event.repository.private,
+      },
+      commit: { sha: pull.head.sha, ref: `refs/pull/${number}/head` },
+      trigger: "comment",
+      pullRequest: { number, baseSha: pull.base.sha, baseRef: pull.base.ref, fromFork },
+      suite: {
+        quick: command.quick,
+        skipValidation: false,
+        skipCommunication: command.skipCommunication,
+        ...(command.iterations === undefined ? {} : { iterations: command.iterations }),
+        ...(command.compareRef === undefined ? {} : { compareRef: command.compareRef }),
+      },
+      requestedBy: user,
     },
-    commit: { sha: pull.head.sha, ref: `refs/pull/${number}/head` },
-    trigger: "comment",
-    pullRequest: { number, baseSha: pull.base.sha, baseRef: pull.base.ref, fromFork },
-    suite: {
-      quick: command.quick,
-      skipValidation: false,
-      skipCommunication: command.skipCommunication,
-      ...(command.iterations === undefined ? {} : { iterations: command.iterations }),
-      ...(command.compareRef === undefined ? {} : { compareRef: command.compareRef }),
-    },
-    requestedBy: user,
-  });
+    { track: { updatedAt: Number.isNaN(seenAt) ? 0 : seenAt, mode: "command", onStale } },
+  );
 }
 
 interface PullHead {
   head: { sha: string; repo: { full_name: string } | null };
   base: { sha: string; ref: string };
+  /** Always sent by GitHub; the local double leaves it out, so the comment's time stands in. */
+  updated_at?: string;
 }
 
 async function getPull(

@@ -1,6 +1,5 @@
-import { readPullRequestRecord, supersedeJob, writePullRequestRecord } from "../jobs/index.js";
 import type { PullRequestEvent } from "./payloads.js";
-import { startRun } from "./start-run.js";
+import { moveHead, startRun } from "./start-run.js";
 import { ignored, type Outcome, type TriggerContext } from "./trigger-context.js";
 import { withBudget } from "./with-budget.js";
 
@@ -13,7 +12,11 @@ export function isFromFork(event: PullRequestEvent): boolean {
   );
 }
 
-/** pull_request opened/synchronize/reopened/ready_for_review: a PR run, superseding the older one. */
+/**
+ * pull_request opened/synchronize/reopened/ready_for_review: a PR run that supersedes the runs of
+ * older commits (push- or `/benchmark`-started). GitHub does not guarantee order, so the record of
+ * the pull request decides, atomically, by pull_request.updated_at.
+ */
 export async function handlePullRequest(
   ctx: TriggerContext,
   event: PullRequestEvent,
@@ -22,96 +25,54 @@ export async function handlePullRequest(
   const repo = event.repository.full_name;
   if (pr.draft === true && !ctx.config.RUN_ON_DRAFTS)
     return ignored("draft pull request (RUN_ON_DRAFTS is off)");
-  if (isFromFork(event)) return markForkWaiting(ctx, event);
+  const updatedAt = Date.parse(pr.updated_at);
+  if (isFromFork(event)) return markForkWaiting(ctx, event, updatedAt);
 
-  const previous = await readPullRequestRecord(ctx.redis, ctx.config.KEY_PREFIX, repo, pr.number);
-  if (previous && Date.parse(previous.updatedAt) > Date.parse(pr.updated_at)) {
-    // Deliveries can arrive out of order: an older state must not replace a newer run.
-    return ignored(
-      `stale delivery: PR #${pr.number} already has a run for a newer state (${previous.sha.slice(0, 7)})`,
-    );
-  }
-  if (previous && previous.sha === pr.head.sha) {
-    const job = await ctx.queue.getJob(previous.jobId);
-    const state = job ? await job.getState() : "unknown";
-    if (
-      state === "waiting" ||
-      state === "active" ||
-      state === "delayed" ||
-      state === "prioritized"
-    ) {
-      return ignored(`commit ${pr.head.sha.slice(0, 7)} is already ${state} as ${previous.jobId}`);
-    }
-  }
-
-  const outcome = await startRun(ctx, {
-    installationId: ctx.installationId,
-    repository: {
-      fullName: repo,
-      cloneUrl: event.repository.clone_url,
-      defaultBranch: event.repository.default_branch,
-      private: event.repository.private,
+  return startRun(
+    ctx,
+    {
+      installationId: ctx.installationId,
+      repository: {
+        fullName: repo,
+        cloneUrl: event.repository.clone_url,
+        defaultBranch: event.repository.default_branch,
+        private: event.repository.private,
+      },
+      commit: { sha: pr.head.sha, ref: `refs/pull/${pr.number}/head` },
+      trigger: "pull_request",
+      pullRequest: {
+        number: pr.number,
+        baseSha: pr.base.sha,
+        baseRef: pr.base.ref,
+        fromFork: false,
+      },
+      suite: { quick: true, skipValidation: false, skipCommunication: false },
+      requestedBy: event.sender.login,
     },
-    commit: { sha: pr.head.sha, ref: `refs/pull/${pr.number}/head` },
-    trigger: "pull_request",
-    pullRequest: { number: pr.number, baseSha: pr.base.sha, baseRef: pr.base.ref, fromFork: false },
-    suite: { quick: true, skipValidation: false, skipCommunication: false },
-    requestedBy: event.sender.login,
-  });
-  const jobId = outcome.jobId ?? "";
-  await writePullRequestRecord(ctx.redis, ctx.config.KEY_PREFIX, repo, pr.number, {
-    jobId,
-    sha: pr.head.sha,
-    updatedAt: pr.updated_at,
-    ...(outcome.checkRunId === undefined ? {} : { checkRunId: outcome.checkRunId }),
-  });
-  if (previous && previous.sha !== pr.head.sha) {
-    const note = `Superseded by a newer push (${pr.head.sha.slice(0, 7)}), benchmarked as ${jobId}.`;
-    const how = await supersedeJob(
-      ctx.queue,
-      ctx.redis,
-      ctx.config.KEY_PREFIX,
-      previous.jobId,
-      note,
-    );
-    ctx.log.info({ supersededJobId: previous.jobId, how }, "older PR job superseded");
-    if (how !== "gone" && previous.checkRunId !== undefined) {
-      await concludeSuperseded(ctx, repo, previous.checkRunId, note);
-    }
-  }
-  return outcome;
+    { track: { updatedAt, mode: "push" } },
+  );
 }
 
-async function concludeSuperseded(
+/**
+ * Fork code never runs on our hardware by itself: the check says how to start it. The push still
+ * moves the head, so a `/benchmark` run of the fork's older commit is superseded.
+ */
+async function markForkWaiting(
   ctx: TriggerContext,
-  repo: string,
-  checkRunId: number,
-  note: string,
-): Promise<void> {
-  const [owner = "", name = ""] = repo.split("/");
-  try {
-    await withBudget(ctx.config.GITHUB_BUDGET_MS, (signal) =>
-      ctx.github.rest.checks.update({
-        owner,
-        repo: name,
-        check_run_id: checkRunId,
-        status: "completed",
-        conclusion: "cancelled",
-        completed_at: ctx.now.toISOString(),
-        output: { title: "Superseded", summary: note },
-        request: { signal },
-      }),
-    );
-  } catch (err) {
-    // The worker also sees the cancel signal; a missed PATCH only leaves a stale "queued".
-    ctx.log.warn({ err, checkRunId }, "could not conclude the superseded check run");
-  }
-}
-
-/** Fork code never runs on our hardware by itself: the check says how to start it. */
-async function markForkWaiting(ctx: TriggerContext, event: PullRequestEvent): Promise<Outcome> {
+  event: PullRequestEvent,
+  updatedAt: number,
+): Promise<Outcome> {
   const pr = event.pull_request;
   const [owner = "", repo = ""] = event.repository.full_name.split("/");
+  const moved = await moveHead(ctx, event.repository.full_name, pr.number, pr.head.sha, updatedAt);
+  if (moved.kind === "stale")
+    return ignored(
+      `stale delivery: PR #${pr.number} already has a newer state (${moved.headSha.slice(0, 7)})`,
+    );
+  if (moved.kind === "running")
+    return ignored(
+      `commit ${pr.head.sha.slice(0, 7)} is already queued or running as ${moved.jobId}`,
+    );
   try {
     const { data } = await withBudget(ctx.config.GITHUB_BUDGET_MS, (signal) =>
       ctx.github.rest.checks.create({

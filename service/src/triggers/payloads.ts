@@ -26,7 +26,7 @@ export const PullRequestEvent = z.object({
   pull_request: z.object({
     number: z.number().int().positive(),
     draft: z.boolean().optional(),
-    updated_at: z.string(),
+    updated_at: z.string().refine((s) => !Number.isNaN(Date.parse(s)), "must be a date-time"),
     html_url: z.string(),
     head: z.object({
       sha: Sha,

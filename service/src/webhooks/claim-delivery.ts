@@ -5,7 +5,9 @@ const PENDING_TTL_SECONDS = 120;
 
 export type ClaimResult = "claimed" | "done" | "in-progress";
 
-const deliveryKey = (prefix: string, deliveryId: string) => `${prefix}delivery:${deliveryId}`;
+/** The dedupe key of a delivery; startRun sets it "done" in the same transaction as the job. */
+export const deliveryKey = (prefix: string, deliveryId: string): string =>
+  `${prefix}delivery:${deliveryId}`;
 
 /** Claims a delivery id (SET NX): only the first holder processes it; Redis errors propagate. */
 export async function claimDelivery(
