@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildSync } from "esbuild";
@@ -15,6 +15,20 @@ export const LAMBDA_ENTRY = join(REPO_ROOT, "infra/src/lambda/entry.ts");
  */
 export const BUNDLE_FILE = "app/service/index.mjs";
 export const PROTO_FOLDER = "protos";
+
+/**
+ * The archive pages draw charts with @napi-rs/canvas (Skia). Lambda runs linux-x64 with glibc,
+ * the platform package npm installs on this kind of machine; the pages load it only when a chart
+ * is asked for, so a bundle made where it is missing still serves everything else.
+ */
+export const NATIVE_PACKAGES = ["@napi-rs/canvas", "@napi-rs/canvas-linux-x64-gnu"] as const;
+
+function copyNativePackages(outDir: string): void {
+  for (const name of NATIVE_PACKAGES) {
+    const from = join(REPO_ROOT, "node_modules", name);
+    if (existsSync(from)) cpSync(from, join(outDir, "node_modules", name), { recursive: true });
+  }
+}
 
 export interface ServiceBundle {
   /** Folder to hand to `lambda.Code.fromAsset`. */
@@ -51,6 +65,8 @@ export function bundleService(opts: BundleOptions): ServiceBundle {
     metafile: true,
     logLevel: "error",
     legalComments: "none",
+    // A native addon cannot be bundled: it is loaded from node_modules beside the bundle.
+    external: [...NATIVE_PACKAGES],
     // CommonJS dependencies call require() for Node built-ins; ESM output has no require of its own.
     banner: {
       js: "import { createRequire as __mlxbenchCreateRequire } from 'node:module'; const require = __mlxbenchCreateRequire(import.meta.url);",
@@ -62,6 +78,7 @@ export function bundleService(opts: BundleOptions): ServiceBundle {
   for (const name of readdirSync(protoSrc).filter((n) => n.endsWith(".proto"))) {
     copyFileSync(join(protoSrc, name), join(protoOut, name));
   }
+  copyNativePackages(opts.outDir);
   const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
   const handlerModule = relative(opts.outDir, outfile).replace(/\.mjs$/, "");
   return { dir: opts.outDir, handler: `${handlerModule}.handler`, bytes };

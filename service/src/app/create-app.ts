@@ -6,6 +6,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../config/index.js";
 import type { GitHubClientFactory } from "../github/index.js";
+import { createPagesRoutes, type PagesDeps } from "../pages/index.js";
 import { createWebhookHandler } from "./receive-webhook.js";
 
 /** 25 MB: the most GitHub sends in one delivery. */
@@ -20,6 +21,8 @@ export interface AppDeps {
   clock?: () => Date;
   /** Bytes accepted per delivery: 25 MB on Node; the Lambda entry point passes its 6 MB. */
   bodyLimitBytes?: number;
+  /** The archive pages under /reports; absent, only the webhook and health routes are served. */
+  pages?: PagesDeps;
 }
 
 /** The service's Hono app; every dependency comes in through `deps`. */
@@ -56,6 +59,8 @@ export function createApp(deps: AppDeps): Hono {
     }),
     createWebhookHandler(deps),
   );
+
+  if (deps.pages) app.route("/", createPagesRoutes(deps.pages));
 
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();

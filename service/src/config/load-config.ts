@@ -55,6 +55,12 @@ export const Config = z.object({
   GITHUB_BUDGET_MS: positiveInt(2500),
   QUEUE_TIMEOUT_MS: positiveInt(3000),
   GITHUB_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** The archive the pages read: an S3 bucket, or with none the local directory ARCHIVE_DIR. */
+  ARCHIVE_BUCKET: z.string().min(3).optional(),
+  ARCHIVE_PREFIX: z.string().optional(),
+  ARCHIVE_DIR: z.string().min(1).default("./archive"),
+  S3_ENDPOINT: z.url({ error: "must be a URL, e.g. http://127.0.0.1:4568" }).optional(),
+  AWS_REGION: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 export type Config = z.infer<typeof Config>;

@@ -12,7 +12,6 @@ import {
   runKeys,
   type ArchiveStore,
 } from "@mlxbench/worker/archive";
-import { renderChartPng } from "@mlxbench/worker/report/charts";
 import {
   isSegment,
   loadRunDocs,
@@ -21,7 +20,15 @@ import {
   readRepoState,
   type RepoState,
 } from "./archive-view.js";
+import type { renderChartPng as RenderChartPng } from "@mlxbench/worker/report/charts";
 import { compareChartConfig, compareChartHeight, trendChartConfig } from "./chart-configs.js";
+
+/**
+ * Loaded on the first chart request: the native canvas then never stands between the other
+ * routes and a runtime that lacks it (a Lambda bundle built on another platform).
+ */
+const renderChartPng: typeof RenderChartPng = async (...args) =>
+  (await import("@mlxbench/worker/report/charts")).renderChartPng(...args);
 import { buildMetricRows, compareRuns } from "./compare-runs.js";
 import { ComparePage, type ComparedRun } from "./compare-page.js";
 import {

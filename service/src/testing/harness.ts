@@ -7,6 +7,7 @@ import { createGitHubDouble, type GitHubDouble } from "@mlxbench/sim/github";
 import { createApp, toRedisOptions } from "../app/index.js";
 import { loadConfig, type Config } from "../config/index.js";
 import { createGitHubClientFactory } from "../github/index.js";
+import type { PagesDeps } from "../pages/index.js";
 import { signPayload } from "../webhooks/index.js";
 
 export const SECRETS = ["new-secret", "old-secret"] as const;
@@ -39,6 +40,8 @@ export interface HarnessOptions {
   gh?: GitHubDouble;
   /** The fetch the service's Octokit uses: a test can act between a request and its sending. */
   githubFetch?: typeof globalThis.fetch;
+  /** Mounts the archive pages over this archive. */
+  pages?: PagesDeps;
 }
 
 /** The app over real Redis (a fresh queue and key prefix) and a fresh GitHub double. */
@@ -76,6 +79,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     redis,
     queue,
     log,
+    ...(options.pages === undefined ? {} : { pages: options.pages }),
     github: createGitHubClientFactory({
       appId: config.GITHUB_APP_ID,
       privateKey: config.GITHUB_PRIVATE_KEY,
