@@ -111,6 +111,9 @@ describe("service function", () => {
     const secretRefs = names.map((name) => env[`MLXBENCH_SECRET_ARN_${name}`]);
     expect(secretRefs.map((r) => (r as { Ref: string }).Ref).sort()).toEqual(secrets);
     expect(env).not.toHaveProperty("WEBHOOK_SECRET");
+    // The archive's keys start with reports/ themselves: a prefix would nest them twice.
+    expect(env).toHaveProperty("ARCHIVE_BUCKET");
+    expect(env).not.toHaveProperty("ARCHIVE_PREFIX");
     expect(env.GITHUB_APP_ID).toEqual({ Ref: "GitHubAppId" });
     expect(env.GITHUB_OAUTH_CLIENT_ID).toBe("Iv23liTEST");
     template.hasParameter("GitHubAppId", { Type: "Number", MinValue: 1 });

@@ -133,8 +133,8 @@ export class MlxbenchStack extends Stack {
       GITHUB_APP_ID: appId,
       QUEUE_NAME: config.queueName,
       LOG_LEVEL: config.logLevel,
+      // No ARCHIVE_PREFIX: the archive's keys already start with reports/ (docs/archive-layout.md).
       ARCHIVE_BUCKET: this.bucket.bucketName,
-      ARCHIVE_PREFIX,
     };
     if (config.publicUrl !== undefined) environment.PUBLIC_URL = config.publicUrl;
     if (config.githubOAuthClientId !== undefined)
