@@ -1,0 +1,45 @@
+import type { RunResult } from "@mlxbench/proto";
+import type { ArchivedRunRef } from "../verdict/archived-run-ref.js";
+import type { ArchiveStore } from "./archive-store.js";
+import { listRuns } from "./list-runs.js";
+import { loadRunResult } from "./load-run.js";
+import type { RunMeta } from "./run-meta.js";
+
+/** A default-branch run the verdict may compare against, with a loader for its full result. */
+export interface BaselineCandidate extends ArchivedRunRef {
+  meta: RunMeta;
+  loadResult(): Promise<RunResult | null>;
+}
+
+/**
+ * Default-branch runs with a result, newest first, as `chooseBaseline` candidates. Cancelled runs
+ * are left out: they may have stopped mid-measurement.
+ */
+export async function listBaselineCandidates(
+  store: ArchiveStore,
+  repository: string,
+  options: { defaultBranch: string; limit?: number },
+): Promise<BaselineCandidate[]> {
+  const metas = await listRuns(store, repository, {
+    branch: options.defaultBranch,
+    withResult: true,
+    limit: options.limit ?? 100,
+  });
+  return metas
+    .filter((m) => m.conclusion !== "cancelled")
+    .flatMap((meta) =>
+      meta.fingerprint
+        ? [
+            {
+              runId: meta.runId,
+              commit: meta.commit,
+              branch: meta.branch,
+              finishedAt: meta.finishedAt,
+              fingerprint: meta.fingerprint,
+              meta,
+              loadResult: () => loadRunResult(store, repository, meta.runId),
+            },
+          ]
+        : [],
+    );
+}
