@@ -24,9 +24,7 @@ export const SuiteOptions = z
   .strict();
 export type SuiteOptions = z.infer<typeof SuiteOptions>;
 
-const FullName = z
-  .string()
-  .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name");
+const FullName = z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name");
 const Sha = z.string().regex(/^[0-9a-f]{40}$/, "must be a 40-character lowercase hex commit SHA");
 
 /** One benchmark to run: made by the service, consumed by the worker. */
