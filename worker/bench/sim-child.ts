@@ -5,11 +5,11 @@ import { epochNow } from "../src/measure/index.js";
 
 type Message = { type: "ping"; seq: number } | { type: "truth"; ids: string[] } | { type: "stop" };
 
-const streams = Number(process.argv[2] ?? "64");
+const maxBatch = Number(process.argv[2] ?? "64");
 const cluster = await startReferenceCluster({
   devices: 3,
   seed: 11,
-  timing: { maxBatchSize: streams },
+  timing: { maxBatchSize: maxBatch },
 });
 const send = (m: unknown): void => {
   process.send?.(m);

@@ -17,6 +17,7 @@ import type { Faults } from "../faults.js";
 import type { TokenTiming } from "../ground-truth.js";
 import { ChatRequestError, parseChatRequest, type ChatCompletionRequest } from "./chat-request.js";
 import { sendDetail, sendJson } from "./respond.js";
+import { writeThrough } from "./write-through.js";
 
 /** Share of tokens held back and sent with the next one, so some chunks carry several tokens. */
 const COALESCE_PROBABILITY = 0.3;
@@ -148,6 +149,7 @@ function recordGenerated(completion: Completion, event: TokenEvent): void {
     text,
     generatedAt: event.at,
     writtenAt: Number.NaN,
+    writeDoneAt: Number.NaN,
     chunk: -1,
     modelledMs: event.modelledMs,
   };
@@ -192,6 +194,7 @@ async function answerCompletion(
     system_fingerprint: fingerprint(state),
   });
   const malformed = state.faults.malformed;
+  const startedAt = nowMs();
   if (malformed === "broken-json") {
     // well framed, does not parse: the tail of the object is missing
     const broken = body.slice(0, Math.floor(body.length * 0.6));
@@ -200,24 +203,30 @@ async function answerCompletion(
       "content-length": Buffer.byteLength(broken),
     });
     res.end(broken);
-    markWritten(timing, "malformed");
+    markWritten(timing, "malformed", startedAt);
   } else if (malformed === "truncated") {
     // promises the whole body, delivers half of it, then closes the connection
     const bytes = Buffer.from(body);
     res.writeHead(200, { "content-type": "application/json", "content-length": bytes.length });
     res.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
     res.socket?.end();
-    markWritten(timing, "cut-off");
+    markWritten(timing, "cut-off", startedAt);
   } else {
     sendJson(res, 200, JSON.parse(body));
-    markWritten(timing, "complete");
+    markWritten(timing, "complete", startedAt);
   }
 }
 
-function markWritten(timing: TokenTiming, outcome: TokenTiming["outcome"]): void {
+/** A non-streamed body: res.end writes it through (it uncorks), so its return is the hand-off. */
+function markWritten(
+  timing: TokenTiming,
+  outcome: TokenTiming["outcome"],
+  startedAt: number,
+): void {
   const at = nowMs();
   for (const token of timing.tokens) {
-    token.writtenAt = at;
+    token.writtenAt = startedAt;
+    token.writeDoneAt = at;
     token.chunk = 0;
   }
   timing.completedAt = at;
@@ -300,8 +309,10 @@ class SseWriter {
     });
     // a comment line first: clients must skip them, as other servers send them as keep-alives
     this.res.write(": keep-alive\n\n");
-    this.res.write(`data: ${this.chunk({ role: "assistant" }, null)}\n\n`);
-    this.completion.timing.firstByteAt = nowMs();
+    const { timing } = this.completion;
+    writeThrough(this.res, `data: ${this.chunk({ role: "assistant" }, null)}\n\n`, (at) => {
+      timing.firstByteAt = at.startedAt;
+    });
   }
 
   onToken(event: TokenEvent): void {
@@ -340,15 +351,21 @@ class SseWriter {
       line = `data: ${json.slice(0, Math.floor(json.length / 2))}\n\n`;
       this.completion.timing.outcome = "malformed";
     }
-    this.res.write(line);
-    const at = nowMs();
+    const { timing } = this.completion;
     for (const i of indices) {
-      const token = this.completion.timing.tokens[i];
-      if (token) {
-        token.writtenAt = at;
-        token.chunk = this.chunks;
-      }
+      const token = timing.tokens[i];
+      if (token) token.chunk = this.chunks;
     }
+    writeThrough(this.res, line, ({ startedAt, endedAt, queued }) => {
+      if (queued) timing.queuedWrites = (timing.queuedWrites ?? 0) + 1;
+      for (const i of indices) {
+        const token = timing.tokens[i];
+        if (token) {
+          token.writtenAt = startedAt;
+          token.writeDoneAt = endedAt;
+        }
+      }
+    });
     this.chunks += 1;
     this.written += indices.length;
 
@@ -356,7 +373,7 @@ class SseWriter {
       // the stream ends here: no final chunk, no [DONE], the connection closes
       this.cutOff = true;
       this.completion.timing.outcome = "cut-off";
-      this.completion.timing.completedAt = at;
+      this.completion.timing.completedAt = nowMs();
       this.res.socket?.end();
       this.abort.abort(new GenerationAbortedError("the stream was cut off (malformed: truncated)"));
       return;

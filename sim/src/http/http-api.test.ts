@@ -247,6 +247,10 @@ describe("reference cluster HTTP API", () => {
     const written = truth?.tokens.map((t) => t.writtenAt) ?? [];
     expect(written.every((t, i) => i === 0 || t >= (written[i - 1] ?? 0))).toBe(true);
     expect(truth?.firstByteAt).toBeLessThanOrEqual(written[0] ?? 0);
+    // each hand-off is bracketed, and a client that reads keeps every write out of the queue
+    for (const token of truth?.tokens ?? [])
+      expect(token.writeDoneAt).toBeGreaterThanOrEqual(token.writtenAt);
+    expect(truth?.queuedWrites).toBeUndefined();
     // every token names the chunk that carried it
     expect(truth?.tokens.map((t) => t.chunk)).toEqual(
       perChunk.flatMap((n, i) => new Array<number>(n).fill(i)),

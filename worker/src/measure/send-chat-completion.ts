@@ -7,6 +7,7 @@ import {
 } from "./chat-stream-reader.js";
 import { classifyTransportError, describeError } from "./classify-error.js";
 import { epochNow } from "./epoch-now.js";
+import { requestStamped, type StampedBody, type StampedResponse } from "./request-stamped.js";
 import { countChunkTokens, estimateTokens } from "./estimate-tokens.js";
 import { normalizeBaseUrl } from "./normalize-base-url.js";
 import type { PromptSpec } from "./prompt-spec.js";
@@ -128,25 +129,29 @@ async function sendOnce(a: Attempt, intendedStartMs: number): Promise<RequestRec
   try {
     if (stopped === "caller") return fail({ class: "aborted", message: "aborted by the caller" });
     record.sentMs = now();
-    let res: Dispatcher.ResponseData;
+    let res: StampedResponse;
     try {
-      res = await a.dispatcher.request({
-        origin: a.origin,
-        path: a.path,
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          accept: a.stream ? "text/event-stream" : "application/json",
+      res = await requestStamped(
+        a.dispatcher,
+        {
+          origin: a.origin,
+          path: a.path,
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            accept: a.stream ? "text/event-stream" : "application/json",
+          },
+          body: JSON.stringify(body),
+          signal: controller.signal,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
         },
-        body: JSON.stringify(body),
-        signal: controller.signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
+        now,
+      );
     } catch (err) {
       return fail(classifyTransportError(err, "before_headers"));
     }
-    record.firstByteMs = now();
+    record.firstByteMs = res.headersAt;
     const contentType = headerValue(res.headers["content-type"]);
 
     if (res.statusCode < 200 || res.statusCode >= 300) {
@@ -183,71 +188,49 @@ async function sendOnce(a: Attempt, intendedStartMs: number): Promise<RequestRec
 }
 
 function readStream(
-  body: Dispatcher.ResponseData["body"],
+  body: StampedBody,
   record: RequestRecord,
   now: () => number,
   fail: (error: RequestError) => RequestRecord,
 ): Promise<RequestRecord> {
   const reader = new ChatStreamReader();
   record.streamed = true;
-  // Reads are stamped on arrival and parsed in the check phase, after every socket readable
-  // in this loop turn has been stamped: parsing one stream never delays another's timestamps.
-  const bufs: Buffer[] = [];
-  const ats: number[] = [];
-  let malformed: string | undefined;
-  let scheduled = false;
-  const drain = (): void => {
-    scheduled = false;
-    for (let i = 0; i < bufs.length && malformed === undefined; i++) {
-      try {
-        reader.push(bufs[i] as Buffer, ats[i] ?? 0);
-      } catch (err) {
-        malformed = err instanceof MalformedStreamError ? err.message : describeError(err);
-      }
-    }
-    bufs.length = 0;
-    ats.length = 0;
-  };
+  // Reads were stamped in undici's data callback and come here in the check phase, after every
+  // socket read of that loop turn was stamped: parsing one stream never delays another's stamps.
   return new Promise<RequestRecord>((resolve) => {
-    let settled = false;
-    const settle = (error: RequestError | undefined): void => {
-      if (settled) return;
-      settled = true;
-      body.off("data", onData);
+    const settle = (error: RequestError | undefined, endedAt = now()): void => {
       finishStream(reader, record);
       if (error !== undefined) {
         resolve(fail(error));
         return;
       }
-      record.endMs = now();
+      record.endMs = endedAt;
       record.ok = true;
       resolve(record);
     };
-    const onData = (chunk: Buffer): void => {
-      ats.push(now());
-      bufs.push(chunk);
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(() => {
-          drain();
-          if (malformed !== undefined) {
-            settle({ class: "malformed_stream", message: malformed });
-            body.destroy();
+    body.consume({
+      onReads(chunks, ats) {
+        for (let i = 0; i < chunks.length; i++) {
+          try {
+            reader.push(chunks[i] as Buffer, ats[i] ?? 0);
+          } catch (err) {
+            const message = err instanceof MalformedStreamError ? err.message : describeError(err);
+            body.destroy(new MalformedStreamError(message));
+            settle({ class: "malformed_stream", message });
+            return;
           }
-        });
-      }
-    };
-    body.on("data", onData);
-    // on, not once: a second error after settling must not become an uncaught exception.
-    body.on("error", (err) => {
-      drain();
-      settle(classifyTransportError(err, "body"));
-    });
-    body.once("end", () => {
-      drain();
-      if (malformed !== undefined) return settle({ class: "malformed_stream", message: malformed });
-      const reason = reader.incompleteReason();
-      settle(reason === undefined ? undefined : { class: "truncated_stream", message: reason });
+        }
+      },
+      onError(err) {
+        settle(classifyTransportError(err, "body"));
+      },
+      onEnd(at) {
+        const reason = reader.incompleteReason();
+        settle(
+          reason === undefined ? undefined : { class: "truncated_stream", message: reason },
+          at,
+        );
+      },
     });
   });
 }
@@ -327,7 +310,7 @@ function readJsonAnswer(
   return record;
 }
 
-async function readText(body: Dispatcher.ResponseData["body"]): Promise<string | undefined> {
+async function readText(body: StampedBody): Promise<string | undefined> {
   try {
     return await body.text();
   } catch {

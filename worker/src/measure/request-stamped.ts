@@ -1,0 +1,215 @@
+import type { IncomingHttpHeaders } from "node:http";
+import type { Dispatcher } from "undici";
+
+export interface StampedRequestOptions {
+  origin: string;
+  path: string;
+  method: Dispatcher.HttpMethod;
+  headers: Record<string, string>;
+  body: string;
+  headersTimeout: number;
+  bodyTimeout: number;
+  signal?: AbortSignal;
+}
+
+export interface StampedResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  /** When the status line and headers had been parsed (stamped in undici's callback). */
+  headersAt: number;
+  body: StampedBody;
+}
+
+/** What a reader of a StampedBody is told, in order: reads (any number of times), then end or error. */
+export interface BodyConsumer {
+  /** Reads since the last call in arrival order, each with the time it was stamped on arrival. */
+  onReads(chunks: readonly Buffer[], ats: readonly number[]): void;
+  /** `at`: when the end of the body arrived, stamped like the reads. */
+  onEnd(at: number): void;
+  onError(error: Error): void;
+}
+
+/**
+ * Sends a request through undici's Dispatcher with a handler of its own, so every read of the
+ * response body is stamped inside undici's data callback: the socket read was parsed as HTTP a
+ * moment before, and nothing else (no Readable stream, no parsing of ours) comes in between.
+ * Resolves when the headers arrive, rejects on a transport error, abort or timeout before them.
+ */
+export function requestStamped(
+  dispatcher: Dispatcher,
+  opts: StampedRequestOptions,
+  now: () => number,
+): Promise<StampedResponse> {
+  return new Promise<StampedResponse>((resolve, reject) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    const body = new StampedBody(now, (reason) => controller?.abort(reason));
+    let headersDone = false;
+    let settled = false;
+    const { signal } = opts;
+    const onAbort = (): void => {
+      const reason = abortReason(signal);
+      if (controller !== undefined) controller.abort(reason);
+      if (!headersDone) fail(reason);
+    };
+    const fail = (error: Error): void => {
+      signal?.removeEventListener("abort", onAbort);
+      if (!headersDone) {
+        if (settled) return;
+        settled = true;
+        reject(error);
+      } else body.fail(error);
+    };
+
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c;
+        if (signal?.aborted === true) c.abort(abortReason(signal));
+      },
+      onResponseStart(_c, statusCode, headers) {
+        if (statusCode < 200) return; // 1xx informational: the real answer follows
+        const headersAt = now();
+        headersDone = true;
+        settled = true;
+        resolve({ statusCode, headers, headersAt, body });
+      },
+      onResponseData(_c, chunk) {
+        body.take(chunk);
+      },
+      onResponseEnd() {
+        signal?.removeEventListener("abort", onAbort);
+        body.end();
+      },
+      onResponseError(_c, error) {
+        fail(error);
+      },
+    };
+    if (signal?.aborted === true) return fail(abortReason(signal));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      dispatcher.dispatch(
+        {
+          origin: opts.origin,
+          path: opts.path,
+          method: opts.method,
+          headers: opts.headers,
+          body: opts.body,
+          headersTimeout: opts.headersTimeout,
+          bodyTimeout: opts.bodyTimeout,
+        },
+        handler,
+      );
+    } catch (error) {
+      fail(error instanceof Error ? error : new Error(String(error)));
+    }
+  });
+}
+
+function abortReason(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error("the request was aborted");
+}
+
+/**
+ * A response body whose reads were stamped on arrival. A consumer gets them in the check phase
+ * (setImmediate), after every socket read of the same event-loop turn has been stamped, so
+ * parsing one stream never delays another stream's stamps.
+ */
+export class StampedBody {
+  private chunks: Buffer[] = [];
+  private ats: number[] = [];
+  private ended = false;
+  private endedAt = 0;
+  private error: Error | undefined;
+  private finished = false;
+  private consumer: BodyConsumer | undefined;
+  private scheduled = false;
+
+  /** `cancel` aborts the request (undici closes the connection). */
+  constructor(
+    private readonly now: () => number,
+    private readonly cancel: (reason: Error) => void,
+  ) {}
+
+  /** undici's data callback: the stamp comes first, before anything else is done with the read. */
+  take(chunk: Buffer): void {
+    const at = this.now();
+    if (this.finished || this.ended || this.error !== undefined) return;
+    this.chunks.push(chunk);
+    this.ats.push(at);
+    this.schedule();
+  }
+
+  end(): void {
+    const at = this.now();
+    if (this.ended || this.error !== undefined) return;
+    this.ended = true;
+    this.endedAt = at;
+    this.schedule();
+  }
+
+  fail(error: Error): void {
+    if (this.ended || this.error !== undefined) return;
+    this.error = error;
+    this.schedule();
+  }
+
+  /** Hands the body to one consumer; what came before is delivered at the next check phase. */
+  consume(consumer: BodyConsumer): void {
+    if (this.consumer !== undefined) throw new Error("a StampedBody has one consumer");
+    this.consumer = consumer;
+    this.schedule();
+  }
+
+  /** Stops the body: closes the connection, and nothing more is delivered. */
+  destroy(reason: Error): void {
+    this.finished = true;
+    this.cancel(reason);
+  }
+
+  /** The whole body as UTF-8; rejects with the transport error if the body failed. */
+  text(): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      const parts: Buffer[] = [];
+      this.consume({
+        onReads: (chunks) => {
+          parts.push(...chunks);
+        },
+        onEnd: () => resolve(Buffer.concat(parts).toString("utf8")),
+        onError: reject,
+      });
+    });
+  }
+
+  // The end and errors wait for the check phase too: a body's last reads, often in the same socket
+  // read as its end, are parsed after every other stream's reads of this loop turn were stamped.
+  private schedule(): void {
+    if (this.consumer === undefined || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(this.deliverLater);
+  }
+
+  private readonly deliverLater = (): void => {
+    this.scheduled = false;
+    this.deliver();
+  };
+
+  private deliver(): void {
+    const consumer = this.consumer;
+    if (consumer === undefined || this.finished) return;
+    if (this.chunks.length > 0) {
+      const chunks = this.chunks;
+      const ats = this.ats;
+      this.chunks = [];
+      this.ats = [];
+      consumer.onReads(chunks, ats);
+      if (this.finished) return; // the consumer destroyed the body
+    }
+    if (this.error !== undefined) {
+      this.finished = true;
+      consumer.onError(this.error);
+    } else if (this.ended) {
+      this.finished = true;
+      consumer.onEnd(this.endedAt);
+    }
+  }
+}
