@@ -1,0 +1,105 @@
+import { mkdtemp, readFile, rename, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  CheckoutInputError,
+  describeConfigProblems,
+  fetchCommit,
+  readRepoConfig,
+  type FetchCommitOptions,
+} from "./index.js";
+import { createFixtureRepo, type FixtureRepo } from "./test-support.js";
+
+let tmp: string;
+let origin: FixtureRepo;
+let base: string;
+let head: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), "checkout-test-"));
+  origin = await createFixtureRepo(join(tmp, "origin"));
+  base = await origin.commit({
+    "README.md": "base\n",
+    ".mlxbench.yml": "cluster:\n  readiness_timeout_s: 5\n",
+  });
+  await origin.branch("feature");
+  await origin.checkout("feature");
+  head = await origin.commit({
+    "README.md": "head\n",
+    ".mlxbench.yml": "cluster:\n  readiness_timeout_s: 5\n  bogus_key: 1\n",
+  });
+  await origin.checkout("main");
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+const opts = (extra: Partial<FetchCommitOptions> = {}): FetchCommitOptions => ({
+  cacheDir: join(tmp, "cache"),
+  repository: "octo/hello",
+  cloneUrl: origin.dir,
+  sha: head,
+  workName: "job-1",
+  ...extra,
+});
+
+describe("fetchCommit", () => {
+  it("checks out the commit with its merge-base, and reuses the cache once fetched", async () => {
+    const co = await fetchCommit(opts({ baseSha: base, ref: "refs/heads/feature" }));
+    expect(await readFile(join(co.dir, "README.md"), "utf8")).toBe("head\n");
+    expect(co.mergeBase).toBe(base);
+    await co.remove();
+
+    // With the origin gone, the cached commit still checks out.
+    await rename(origin.dir, `${origin.dir}-moved`);
+    try {
+      const again = await fetchCommit(opts({ workName: "job-2" }));
+      expect(await readFile(join(again.dir, "README.md"), "utf8")).toBe("head\n");
+      await again.remove();
+      await expect(fetchCommit(opts({ sha: "f".repeat(40), workName: "job-3" }))).rejects.toThrow(
+        /git fetch failed/,
+      );
+    } finally {
+      await rename(`${origin.dir}-moved`, origin.dir);
+    }
+  });
+
+  it.each<[Partial<FetchCommitOptions>, string]>([
+    [{ cloneUrl: "--upload-pack=touch /tmp/pwned" }, "is not a URL"],
+    [{ sha: "HEAD" }, "is not a 40-character hex SHA"],
+    [{ baseSha: "main" }, "base commit"],
+    [{ ref: "refs/../../x" }, "is not a plain refs/… name"],
+    [{ repository: "../x" }, "must be owner/repo"],
+    [{ workName: "../../etc" }, "work name"],
+  ])("rejects %j", async (bad, message) => {
+    const err = await fetchCommit(opts(bad)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CheckoutInputError);
+    expect((err as Error).message).toContain(message);
+  });
+});
+
+describe("readRepoConfig", () => {
+  it("reads a valid file, and the defaults when there is none", async () => {
+    const co = await fetchCommit(opts({ sha: base, workName: "cfg-base" }));
+    const cfg = await readRepoConfig(co.dir);
+    expect(cfg.ok && cfg.config.cluster.readiness_timeout_s).toBe(5);
+    const none = await readRepoConfig(join(tmp, "nowhere"));
+    expect(none.ok && none.found).toBe(false);
+    await co.remove();
+  });
+
+  it("names the problem, its line and quotes the line of an invalid file", async () => {
+    const co = await fetchCommit(opts({ workName: "cfg-head" }));
+    const cfg = await readRepoConfig(co.dir);
+    expect(cfg.ok).toBe(false);
+    if (cfg.ok) return;
+    expect(cfg.problems).toEqual([
+      { message: "cluster.bogus_key: unknown key", line: 3, quote: "  bogus_key: 1" },
+    ]);
+    expect(describeConfigProblems(cfg.problems)).toContain(
+      "line 3: cluster.bogus_key: unknown key",
+    );
+    await co.remove();
+  });
+});

@@ -1,0 +1,15 @@
+export {
+  createClusterManager,
+  ClusterStartError,
+  type ClusterManager,
+  type ClusterManagerOptions,
+} from "./cluster-manager.js";
+export {
+  createGroupRegistry,
+  isGroupAlive,
+  killLeftoverGroups,
+  terminateGroup,
+  type GroupRegistry,
+  type RecordedGroup,
+} from "./process-groups.js";
+export { waitForHealth, type HealthWait } from "./wait-for-health.js";

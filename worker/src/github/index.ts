@@ -1,0 +1,28 @@
+export { LIMITS, oneLine, truncateText } from "./limits.js";
+export {
+  fence,
+  formatNumber,
+  renderMetricRows,
+  renderSummary,
+  renderTitle,
+  type CheckConclusion,
+  type SummaryInput,
+} from "./render-summary.js";
+export {
+  CHECK_ACTIONS,
+  commentMarker,
+  type CheckAnnotation,
+  type CheckCompletion,
+  type GateState,
+  type Publisher,
+} from "./publisher.js";
+export {
+  createGitHubPublisher,
+  isPermanentGitHubError,
+  type GitHubPublisherOptions,
+} from "./github-publisher.js";
+export { createDryRunPublisher, DRY_RUN_FILES } from "./dry-run-publisher.js";
+export {
+  createInstallationOctokit,
+  type InstallationOctokitOptions,
+} from "./create-installation-octokit.js";

@@ -1,0 +1,64 @@
+// Test support (not exported from index.ts): a `.mlxbench.yml` that starts the reference cluster.
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+const SIM_MAIN = fileURLToPath(new URL("../../../sim/src/main.ts", import.meta.url));
+const TSX = import.meta.resolve("tsx");
+
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** Two free ports in a row-independent way: HTTP, and a gRPC base with room for 3 ranks. */
+export async function simPorts(): Promise<{ http: number; grpc: number }> {
+  return { http: await freePort(), grpc: await freePort() };
+}
+
+export interface SimConfigOptions {
+  http: number;
+  grpc: number;
+  slowdown?: number;
+  /** Replaces the start command (e.g. one that fails). */
+  start?: string;
+  readinessTimeoutS?: number;
+  /** Also measure single-device mode: the same ports, one device (the modes never run together). */
+  singleDevice?: boolean;
+}
+
+/** The reference cluster as the repository's cluster, with tiny iteration counts. */
+export function simConfigYaml(o: SimConfigOptions): string {
+  const start =
+    o.start ??
+    `exec node --import ${TSX} ${SIM_MAIN} --devices 3 --port ${o.http} --grpc-port ${o.grpc} --slowdown ${o.slowdown ?? 1} --noise-cv 0.02`;
+  const modes = o.singleDevice ? "[distributed, single-device]" : "[distributed]";
+  const profile = `{ quick: true, modes: ${modes}, skip_communication: true, iterations_validation: 1, tensor_iterations: 3, inference_iterations: 20, concurrent_requests: 2, iterations_performance: 2 }`;
+  return [
+    "version: 1",
+    "cluster:",
+    `  readiness_timeout_s: ${o.readinessTimeoutS ?? 60}`,
+    "  distributed:",
+    `    start: ${JSON.stringify(start)}`,
+    `    api_url: http://127.0.0.1:${o.http}`,
+    `    grpc_target: 127.0.0.1:${o.grpc}`,
+    ...(o.singleDevice
+      ? [
+          '  "single-device":',
+          `    start: ${JSON.stringify(start.replace("--devices 3", "--devices 1"))}`,
+          `    api_url: http://127.0.0.1:${o.http}`,
+          `    grpc_target: 127.0.0.1:${o.grpc}`,
+        ]
+      : []),
+    // The test machine is shared: load from other tests shifts latencies by a few percent, a 1.3×
+    // slowdown by 30 %. A 15 % practical threshold tells them apart.
+    "thresholds:",
+    "  default_pct: 15",
+    "suite:",
+    `  pull_request: ${profile}`,
+    `  default_branch: ${profile}`,
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BenchmarkJob } from "@mlxbench/proto";
+import { createLocalArchiveStore, loadRun } from "../archive/index.js";
+import { createDryRunPublisher } from "../github/index.js";
+import { startBenchmarkWorker, workerRedisOptions, type BenchmarkWorker } from "./index.js";
+
+const logger = pino({ level: "silent" });
+const queueName = `test-${randomUUID()}`;
+let tmp: string;
+let redis: Redis;
+let producer: Queue;
+let worker: BenchmarkWorker;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), "queue-test-"));
+  redis = new Redis("redis://127.0.0.1:6379", { maxRetriesPerRequest: 1 });
+  producer = new Queue(queueName, { connection: workerRedisOptions("redis://127.0.0.1:6379") });
+  worker = await startBenchmarkWorker({
+    queueName,
+    connection: workerRedisOptions("redis://127.0.0.1:6379"),
+    redis,
+    keyPrefix: `${queueName}:`,
+    deps: {
+      store: createLocalArchiveStore(join(tmp, "archive")),
+      spoolDir: join(tmp, "spool"),
+      workDir: join(tmp, "work"),
+      cloneCacheDir: join(tmp, "clones"),
+      clusterStateFile: join(tmp, "groups.json"),
+      checkName: "mlxbench",
+      logger,
+      createPublisher: (_job, runDir) => createDryRunPublisher(runDir),
+    },
+    logger,
+    maxAttempts: 2,
+    backoffMs: 50,
+    cancelPollMs: 100,
+  });
+});
+afterAll(async () => {
+  await worker.close();
+  await producer.obliterate({ force: true });
+  await producer.close();
+  redis.disconnect();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function finished(jobId: string) {
+  for (let i = 0; i < 600; i++) {
+    const job = await producer.getJob(jobId);
+    const state = job ? await job.getState() : "unknown";
+    if (job && (state === "completed" || state === "failed")) return { job, state };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`job ${jobId} did not finish`);
+}
+
+describe("the benchmark worker", () => {
+  it("sets the queue's global concurrency to 1, so a second worker instance cannot run in parallel", async () => {
+    expect(await producer.getGlobalConcurrency()).toBe(1);
+  });
+
+  it("fails an invalid job at once, without retries", async () => {
+    await producer.add(
+      "benchmark",
+      { schemaVersion: 1, jobId: "bad" },
+      { jobId: "invalid-1", attempts: 3 },
+    );
+    const { job, state } = await finished("invalid-1");
+    expect(state).toBe("failed");
+    expect(job.failedReason).toContain("invalid benchmark job");
+    expect(job.attemptsMade).toBe(1);
+  });
+
+  it("retries a transient failure with backoff, then concludes on the last attempt", async () => {
+    const data: BenchmarkJob = {
+      schemaVersion: 1,
+      jobId: "unreachable-1",
+      installationId: 1,
+      repository: {
+        fullName: "octo/hello",
+        cloneUrl: join(tmp, "no-such-repo"),
+        defaultBranch: "main",
+        private: false,
+      },
+      commit: { sha: "b".repeat(40) },
+      trigger: "manual",
+      suite: { quick: true, skipValidation: false, skipCommunication: false },
+      requestedBy: "octocat",
+      queuedAt: new Date().toISOString(),
+    };
+    await producer.add("benchmark", data, { jobId: data.jobId });
+    const { job, state } = await finished(data.jobId);
+    expect(state).toBe("completed");
+    expect(job.attemptsStarted).toBe(2);
+    const run = await loadRun(
+      createLocalArchiveStore(join(tmp, "archive")),
+      "octo/hello",
+      data.jobId,
+    );
+    expect(run?.meta.conclusion).toBe("failure");
+    expect(run?.meta.reason).toContain("fetching the commit failed");
+  });
+});

@@ -1,0 +1,194 @@
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
+import type { Redis, RedisOptions } from "ioredis";
+import type { Logger } from "pino";
+import { BenchmarkJob, jobCancelKey } from "@mlxbench/proto";
+import { flushSpool } from "../archive/index.js";
+import { killLeftoverGroups } from "../cluster/index.js";
+import { renderSummary } from "../github/index.js";
+import {
+  PermanentJobError,
+  runJob,
+  TransientJobError,
+  type PipelineDeps,
+  type RunJobOutcome,
+} from "../pipeline/index.js";
+
+export interface BenchmarkWorkerOptions {
+  queueName: string;
+  /** For BullMQ's own connections: options with maxRetriesPerRequest null (workerRedisOptions). */
+  connection: RedisOptions;
+  /** For cancel keys; may be the same connection. */
+  redis: Redis;
+  /** The service's KEY_PREFIX. */
+  keyPrefix: string;
+  deps: PipelineDeps;
+  logger: Logger;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** Attempts for transient faults when the job's own options allow fewer. */
+  maxAttempts?: number;
+  backoffMs?: number;
+  cancelPollMs?: number;
+}
+
+export interface BenchmarkWorker {
+  worker: Worker<unknown, RunJobOutcome>;
+  queue: Queue;
+  /** Stops taking work, aborts the running job (it is requeued) and waits for it to let go. */
+  close(): Promise<void>;
+}
+
+/** Raised into a running job when the worker shuts down: the job goes back to the queue. */
+export class WorkerShutdownError extends TransientJobError {
+  override readonly name = "WorkerShutdownError";
+}
+
+/**
+ * The BullMQ worker of one cluster's queue. One benchmark at a time, across every worker
+ * instance on the queue: BullMQ's global concurrency (stored in Redis) is set to 1, and each
+ * worker's local concurrency is 1 too.
+ */
+export async function startBenchmarkWorker(opts: BenchmarkWorkerOptions): Promise<BenchmarkWorker> {
+  const { deps, logger } = opts;
+  const maxAttemptsDefault = opts.maxAttempts ?? 3;
+  const backoffMs = opts.backoffMs ?? 30_000;
+
+  // Crash recovery: clusters a killed worker left running, runs it could not upload.
+  const leftovers = await killLeftoverGroups(deps.clusterStateFile);
+  if (leftovers.length)
+    logger.warn({ leftovers }, "ended cluster processes left by a previous worker");
+  await flushSpoolQuietly();
+
+  const queue = new Queue(opts.queueName, { connection: opts.connection });
+  await queue.setGlobalConcurrency(1);
+
+  const running = new Map<string, AbortController>();
+  let closing = false;
+
+  async function flushSpoolQuietly(): Promise<void> {
+    try {
+      const r = await flushSpool(deps.spoolDir, deps.store, { logger });
+      if (r.uploaded.length) logger.info({ runs: r.uploaded }, "uploaded spooled runs");
+    } catch (err) {
+      logger.warn({ err }, "spool not flushed");
+    }
+  }
+
+  const processor = async (
+    job: Job<unknown, RunJobOutcome>,
+    token?: string,
+    bullSignal?: AbortSignal,
+  ): Promise<RunJobOutcome> => {
+    const parsed = BenchmarkJob.safeParse(job.data);
+    if (!parsed.success) {
+      throw new UnrecoverableError(
+        `invalid benchmark job: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
+    }
+    const data = parsed.data;
+    const log = logger.child({ jobId: data.jobId });
+    await flushSpoolQuietly();
+    const attempt = Math.max(1, job.attemptsStarted);
+    const ownAttempts = job.opts.attempts ?? 1;
+    const maxAttempts = Math.max(ownAttempts, maxAttemptsDefault);
+    const controller = new AbortController();
+    running.set(data.jobId, controller);
+    const onBullAbort = (): void =>
+      controller.abort(new Error(`cancelled: ${String(bullSignal?.reason ?? "by the worker")}`));
+    bullSignal?.addEventListener("abort", onBullAbort, { once: true });
+    // A newer push sets the cancel key; only this worker can stop its active job.
+    const cancelKey = jobCancelKey(data.jobId, opts.keyPrefix);
+    const poll = setInterval(() => {
+      opts.redis.get(cancelKey).then(
+        (reason) => {
+          if (reason !== null && !controller.signal.aborted) {
+            log.info({ reason }, "job superseded");
+            controller.abort(new Error(reason));
+          }
+        },
+        (err: unknown) => log.warn({ err }, "cancel key not read"),
+      );
+    }, opts.cancelPollMs ?? 1000);
+    try {
+      const superseded = await opts.redis.get(cancelKey).catch(() => null);
+      if (superseded !== null) controller.abort(new Error(superseded));
+      log.info({ attempt, maxAttempts }, "job started");
+      const outcome = await runJob(data, deps, { signal: controller.signal, attempt, maxAttempts });
+      log.info(
+        { conclusion: outcome.conclusion, reason: outcome.reason, archivedIn: outcome.archivedIn },
+        "job finished",
+      );
+      return outcome;
+    } catch (err) {
+      if (err instanceof PermanentJobError) throw new UnrecoverableError(err.message);
+      if (
+        err instanceof TransientJobError &&
+        (attempt < maxAttempts || err instanceof WorkerShutdownError)
+      ) {
+        const delay = err instanceof WorkerShutdownError ? 0 : backoffMs * 2 ** (attempt - 1);
+        if (ownAttempts > attempt && !(err instanceof WorkerShutdownError)) throw err; // BullMQ's own attempts and backoff
+        log.warn({ err, attempt, delay }, "transient failure; job delayed for another attempt");
+        await job.moveToDelayed(Date.now() + delay, token);
+        throw new DelayedError();
+      }
+      throw err;
+    } finally {
+      clearInterval(poll);
+      bullSignal?.removeEventListener("abort", onBullAbort);
+      running.delete(data.jobId);
+    }
+  };
+
+  const worker = new Worker<unknown, RunJobOutcome>(opts.queueName, processor, {
+    connection: opts.connection,
+    concurrency: 1,
+    lockDuration: opts.lockDurationMs ?? 60_000,
+    stalledInterval: opts.stalledIntervalMs ?? 30_000,
+    maxStalledCount: 2,
+  });
+  worker.on("error", (err) => logger.error({ err }, "worker error"));
+  worker.on("failed", (job, err) => {
+    logger.error({ jobId: job?.id, err: err.message }, "job failed");
+    // A job that never reached runJob's own conclusion (stalled too often, invalid) must not leave its check hanging.
+    if (job && /stalled|invalid benchmark job/.test(err.message))
+      void concludeAbandoned(job.data, err.message);
+  });
+
+  async function concludeAbandoned(raw: unknown, why: string): Promise<void> {
+    const parsed = BenchmarkJob.safeParse(raw);
+    if (!parsed.success) return;
+    try {
+      const publisher = await deps.createPublisher(
+        parsed.data,
+        `${deps.workDir}/runs/${parsed.data.jobId}`,
+      );
+      const reason = `the job was abandoned: ${why}`;
+      await publisher.completeCheck({
+        conclusion: "failure",
+        title: "Run abandoned",
+        summary: renderSummary({
+          conclusion: "failure",
+          reason,
+          commit: parsed.data.commit.sha,
+          verdict: null,
+          runResult: null,
+        }),
+      });
+    } catch (err) {
+      logger.warn({ err }, "abandoned job's check run not concluded");
+    }
+  }
+
+  return {
+    worker,
+    queue,
+    async close() {
+      if (closing) return;
+      closing = true;
+      for (const c of running.values())
+        c.abort(new WorkerShutdownError("the worker is shutting down; the job is requeued"));
+      await worker.close();
+      await queue.close();
+    },
+  };
+}
