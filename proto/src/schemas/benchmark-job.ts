@@ -15,6 +15,12 @@ export type Trigger = z.infer<typeof Trigger>;
 export const SuiteOptions = z
   .object({
     quick: z.boolean().default(true),
+    /**
+     * True when the trigger chose `quick` on purpose (`/benchmark quick|full`, the check run's
+     * re-run buttons); false when `quick` is only the service's default, so the repository's
+     * `.mlxbench.yml` profile decides. Absent (older services): `quick: false` counts as chosen.
+     */
+    quickExplicit: z.boolean().optional(),
     iterations: z.number().int().positive().max(10_000).optional(),
     skipValidation: z.boolean().default(false),
     skipCommunication: z.boolean().default(false),

@@ -4,6 +4,7 @@ import type { ArchiveStore } from "./archive-store.js";
 import { baselineKey, indexKey, runKeys } from "./archive-keys.js";
 import { contentTypeFor } from "./content-type.js";
 import { RunMeta } from "./run-meta.js";
+import { tagsForRun } from "./run-tags.js";
 import { withRetry, type RetryOptions } from "./with-retry.js";
 
 /** One artifact of a run: bytes in memory or a file on disk, stored under `files/{path}`. */
@@ -37,7 +38,8 @@ export const DEFAULT_UPLOAD_RETRY: RetryOptions = { attempts: 4, baseDelayMs: 25
 
 /**
  * Writes a run in an order that keeps readers consistent: artifacts and documents first, the
- * baseline pointer next, the index entry last, so a run that is listed is complete.
+ * baseline pointer next, the index entry last, so a run that is listed is complete. Every object
+ * of a PR run (its index entry too) carries PR_RUN_TAGS, so the bucket expires it.
  */
 export async function archiveRun(
   store: ArchiveStore,
@@ -47,8 +49,14 @@ export async function archiveRun(
   const { meta: partial } = input;
   const k = runKeys(partial.repository, partial.runId);
   const written: string[] = [];
-  const put = async (key: string, body: Uint8Array | string, type: string): Promise<void> => {
-    await withRetry(() => store.put(key, body, type), retry);
+  const tags = tagsForRun(partial);
+  const put = async (
+    key: string,
+    body: Uint8Array | string,
+    type: string,
+    objectTags = tags,
+  ): Promise<void> => {
+    await withRetry(() => store.put(key, body, type, objectTags), retry);
     written.push(key);
   };
   const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
@@ -90,6 +98,8 @@ export async function archiveRun(
       baselineKey(meta.repository, meta.commit),
       json({ runId: meta.runId }),
       "application/json",
+      // A baseline pointer must outlive any lifecycle rule (only default-branch runs write one).
+      undefined,
     );
   }
   await put(

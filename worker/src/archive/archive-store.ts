@@ -11,7 +11,16 @@ export interface StoredObject {
 export interface ArchiveStore {
   /** Human-readable location for logs and errors, e.g. `s3://bucket` or a directory. */
   readonly location: string;
-  put(key: string, body: Uint8Array | string, contentType: string): Promise<void>;
+  /**
+   * `tags` become S3 object tags (the bucket's lifecycle rules select on them, e.g. PR runs
+   * expire); a store without tags (the local directory) ignores them.
+   */
+  put(
+    key: string,
+    body: Uint8Array | string,
+    contentType: string,
+    tags?: Readonly<Record<string, string>>,
+  ): Promise<void>;
   /** null when the key does not exist. */
   get(key: string): Promise<StoredObject | null>;
   /** Every key under `prefix`, in lexicographic order (S3's order). */

@@ -8,7 +8,13 @@ export {
   type StoredObject,
 } from "./archive-store.js";
 export { createLocalArchiveStore } from "./local-archive-store.js";
-export { createS3ArchiveStore, createS3Client, type S3ClientOptions } from "./s3-archive-store.js";
+export {
+  createS3ArchiveStore,
+  createS3Client,
+  encodeTagging,
+  type S3ClientOptions,
+} from "./s3-archive-store.js";
+export { PR_RUN_TAGS, tagsForRun } from "./run-tags.js";
 export { contentTypeFor } from "./content-type.js";
 export {
   baselineKey,

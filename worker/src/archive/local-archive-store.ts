@@ -10,14 +10,14 @@ import {
 import { contentTypeFor } from "./content-type.js";
 
 /**
- * The archive as a directory: key `a/b/c.json` is the file `dir/a/b/c.json`. Content types come
+ * The archive as a directory (tags are ignored: a directory has no lifecycle rules): key `a/b/c.json` is the file `dir/a/b/c.json`. Content types come
  * from the extension (the same rule the S3 writer uses), so no sidecar files are needed.
  */
 export function createLocalArchiveStore(dir: string): ArchiveStore {
   const pathOf = (key: string): string => join(dir, ...checkKey(key).split("/"));
   return {
     location: dir,
-    async put(key, body, _contentType) {
+    async put(key, body, _contentType, _tags) {
       const path = pathOf(key);
       try {
         await mkdir(dirname(path), { recursive: true });

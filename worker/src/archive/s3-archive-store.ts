@@ -57,7 +57,8 @@ export function createS3ArchiveStore(opts: {
     });
   return {
     location: `s3://${bucket}${root ? `/${root}` : ""}`,
-    async put(key, body, contentType) {
+    async put(key, body, contentType, tags) {
+      const tagging = tags ? encodeTagging(tags) : "";
       try {
         await client.send(
           new PutObjectCommand({
@@ -65,6 +66,7 @@ export function createS3ArchiveStore(opts: {
             Key: root + checkKey(key),
             Body: typeof body === "string" ? Buffer.from(body, "utf8") : body,
             ContentType: contentType,
+            ...(tagging ? { Tagging: tagging } : {}),
           }),
         );
       } catch (err) {
@@ -118,6 +120,13 @@ export function createS3ArchiveStore(opts: {
       return options.limit === undefined ? keys : keys.slice(0, options.limit);
     },
   };
+}
+
+/** S3's `x-amz-tagging` form: URL query parameters, each key and value percent-encoded. */
+export function encodeTagging(tags: Readonly<Record<string, string>>): string {
+  return Object.entries(tags)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join("&");
 }
 
 function describe(err: unknown): string {

@@ -11,6 +11,8 @@ import {
 import { createLocalArchiveStore } from "./local-archive-store.js";
 import { checkSegment } from "./archive-keys.js";
 import { withRetry, type RetryOptions } from "./with-retry.js";
+import { RunMeta } from "./run-meta.js";
+import { tagsForRun } from "./run-tags.js";
 
 export type DurableOutcome =
   { where: "archive"; run: ArchivedRun } | { where: "spool"; run: ArchivedRun; error: unknown };
@@ -77,11 +79,18 @@ export async function flushSpool(
       const keys = (await local.list("reports/")).sort(
         (a, b) => uploadRank(a) - uploadRank(b) || a.localeCompare(b),
       );
+      // The spool is a directory, which keeps no tags: they come back from the run's meta.json.
+      const metaKey = keys.find((k) => /\/runs\/[^/]+\/meta\.json$/.test(k));
+      const metaObj = metaKey ? await local.get(metaKey) : null;
+      const tags = metaObj
+        ? tagsForRun(RunMeta.parse(JSON.parse(metaObj.body.toString("utf8"))))
+        : undefined;
       for (const key of keys) {
         const obj = await local.get(key);
         if (!obj) continue;
+        const objectTags = key.includes("/baselines/") ? undefined : tags;
         await withRetry(
-          () => store.put(key, obj.body, obj.contentType),
+          () => store.put(key, obj.body, obj.contentType, objectTags),
           options.retry ?? DEFAULT_UPLOAD_RETRY,
         );
       }

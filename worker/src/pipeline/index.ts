@@ -3,5 +3,5 @@ export { runSuiteInChild, SuiteProcessError, type SuiteChildResult } from "./run
 export type { SuiteChildSpec } from "./suite-child-protocol.js";
 export { mergeRunResults } from "./merge-run-results.js";
 export { decideGate } from "./decide-gate.js";
-export { branchOf, flagsOf, isDefaultBranchRun } from "./job-context.js";
+export { branchOf, explicitQuickOf, flagsOf, isDefaultBranchRun } from "./job-context.js";
 export { PermanentJobError, TransientJobError } from "./errors.js";
