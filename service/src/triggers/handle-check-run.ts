@@ -1,6 +1,7 @@
 import { CheckRunAction, type BenchmarkJob, type SuiteOptions } from "@mlxbench/proto";
 import { hasWritePermission } from "../github/index.js";
 import type { CheckRunEvent } from "./payloads.js";
+import { defaultSuite, toJobRepository } from "./job-draft-parts.js";
 import { startRun } from "./start-run.js";
 import { ignored, type Outcome, type TriggerContext } from "./trigger-context.js";
 
@@ -9,7 +10,7 @@ export async function handleCheckRun(ctx: TriggerContext, event: CheckRunEvent):
   const run = event.check_run;
   if (run.app?.id !== ctx.config.GITHUB_APP_ID) return ignored("check run of another app");
 
-  let suite: SuiteOptions = { quick: true, skipValidation: false, skipCommunication: false };
+  let suite: SuiteOptions = defaultSuite();
   let previous: BenchmarkJob | undefined;
   if (run.external_id) {
     const job = await ctx.queue.getJob(run.external_id);
@@ -38,12 +39,7 @@ export async function handleCheckRun(ctx: TriggerContext, event: CheckRunEvent):
     : prior;
   return startRun(ctx, {
     installationId: ctx.installationId,
-    repository: {
-      fullName: event.repository.full_name,
-      cloneUrl: event.repository.clone_url,
-      defaultBranch: event.repository.default_branch,
-      private: event.repository.private,
-    },
+    repository: toJobRepository(event.repository),
     commit: { sha: run.head_sha },
     trigger: "rerun",
     ...(pullRequest === undefined ? {} : { pullRequest }),

@@ -1,4 +1,5 @@
 import type { DeploymentProtectionRuleEvent } from "./payloads.js";
+import { defaultSuite, toJobRepository } from "./job-draft-parts.js";
 import { startRun } from "./start-run.js";
 import { ignored, type Outcome, type TriggerContext } from "./trigger-context.js";
 
@@ -17,12 +18,7 @@ export async function handleDeploymentProtectionRule(
     ctx,
     {
       installationId: ctx.installationId,
-      repository: {
-        fullName: event.repository.full_name,
-        cloneUrl: event.repository.clone_url,
-        defaultBranch: event.repository.default_branch,
-        private: event.repository.private,
-      },
+      repository: toJobRepository(event.repository),
       commit: { sha, ...(ref === undefined ? {} : { ref }) },
       trigger: "deployment_gate",
       deployment: {
@@ -30,7 +26,7 @@ export async function handleDeploymentProtectionRule(
         callbackUrl: event.deployment_callback_url,
         ...(runId === undefined ? {} : { runId: Number(runId) }),
       },
-      suite: { quick: true, skipValidation: false, skipCommunication: false },
+      suite: defaultSuite(),
       requestedBy: event.sender.login,
     },
     { checkName: `${ctx.config.CHECK_NAME} gate: ${event.environment}`.slice(0, 100) },

@@ -2,6 +2,7 @@ import { GitHubUnavailableError, InstallationNotFoundError } from "../errors.js"
 import { hasWritePermission, isInstallationGone } from "../github/index.js";
 import type { IssueCommentEvent } from "./payloads.js";
 import { BENCHMARK_USAGE, parseBenchmarkCommand } from "./parse-benchmark-command.js";
+import { toJobRepository } from "./job-draft-parts.js";
 import { startRun } from "./start-run.js";
 import { ignored, type Outcome, type TriggerContext } from "./trigger-context.js";
 import { withBudget } from "./with-budget.js";
@@ -85,12 +86,7 @@ export async function handleIssueComment(
     ctx,
     {
       installationId: ctx.installationId,
-      repository: {
-        fullName: event.repository.full_name,
-        cloneUrl: event.repository.clone_url,
-        defaultBranch: event.repository.default_branch,
-        private: event.repository.private,
-      },
+      repository: toJobRepository(event.repository),
       commit: { sha: pull.head.sha, ref: `refs/pull/${number}/head` },
       trigger: "comment",
       pullRequest: { number, baseSha: pull.base.sha, baseRef: pull.base.ref, fromFork },

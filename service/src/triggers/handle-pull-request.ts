@@ -1,4 +1,5 @@
 import type { PullRequestEvent } from "./payloads.js";
+import { defaultSuite, toJobRepository } from "./job-draft-parts.js";
 import { moveHead, startRun } from "./start-run.js";
 import { ignored, type Outcome, type TriggerContext } from "./trigger-context.js";
 import { withBudget } from "./with-budget.js";
@@ -22,7 +23,6 @@ export async function handlePullRequest(
   event: PullRequestEvent,
 ): Promise<Outcome> {
   const pr = event.pull_request;
-  const repo = event.repository.full_name;
   if (pr.draft === true && !ctx.config.RUN_ON_DRAFTS)
     return ignored("draft pull request (RUN_ON_DRAFTS is off)");
   const updatedAt = Date.parse(pr.updated_at);
@@ -32,12 +32,7 @@ export async function handlePullRequest(
     ctx,
     {
       installationId: ctx.installationId,
-      repository: {
-        fullName: repo,
-        cloneUrl: event.repository.clone_url,
-        defaultBranch: event.repository.default_branch,
-        private: event.repository.private,
-      },
+      repository: toJobRepository(event.repository),
       commit: { sha: pr.head.sha, ref: `refs/pull/${pr.number}/head` },
       trigger: "pull_request",
       pullRequest: {
@@ -46,7 +41,7 @@ export async function handlePullRequest(
         baseRef: pr.base.ref,
         fromFork: false,
       },
-      suite: { quick: true, skipValidation: false, skipCommunication: false },
+      suite: defaultSuite(),
       requestedBy: event.sender.login,
     },
     { track: { updatedAt, mode: "push" } },

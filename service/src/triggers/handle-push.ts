@@ -1,4 +1,5 @@
 import type { PushEvent } from "./payloads.js";
+import { defaultSuite, toJobRepository } from "./job-draft-parts.js";
 import { startRun } from "./start-run.js";
 import { ignored, type Outcome, type TriggerContext } from "./trigger-context.js";
 
@@ -11,15 +12,10 @@ export async function handlePush(ctx: TriggerContext, event: PushEvent): Promise
   if (event.deleted || ZERO_SHA.test(event.after)) return ignored("branch deleted");
   return startRun(ctx, {
     installationId: ctx.installationId,
-    repository: {
-      fullName: event.repository.full_name,
-      cloneUrl: event.repository.clone_url,
-      defaultBranch: event.repository.default_branch,
-      private: event.repository.private,
-    },
+    repository: toJobRepository(event.repository),
     commit: { sha: event.after, ref: event.ref },
     trigger: "push",
-    suite: { quick: true, skipValidation: false, skipCommunication: false },
+    suite: defaultSuite(),
     requestedBy: event.sender.login,
   });
 }

@@ -1,3 +1,5 @@
+import { createMulberry32 } from "@mlxbench/proto";
+
 /** A seeded pseudo-random source: every draw of the sim comes from one of these, so a seed replays a run. */
 export interface Random {
   /** Uniform in [0, 1). */
@@ -21,16 +23,9 @@ export function hashSeed(...parts: (string | number)[]): number {
   return (h2 ^ h1) >>> 0;
 }
 
-/** mulberry32: tiny, fast and good enough for noise and fault draws (not for cryptography). */
+/** mulberry32 (shared with the worker through proto): good enough for noise and fault draws. */
 export function createRandom(seed: number): Random {
-  let state = seed >>> 0;
-  function next(): number {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+  const next = createMulberry32(seed);
   return {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),

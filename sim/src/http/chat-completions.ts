@@ -155,6 +155,25 @@ function recordGenerated(completion: Completion, event: TokenEvent): void {
   };
 }
 
+/** Waits out the server overhead, then generates the completion's tokens; both stop on abort. */
+async function generateAfterOverhead(
+  state: ClusterState,
+  completion: Completion,
+  abort: AbortController,
+  overheadMs: number,
+  onToken: (event: TokenEvent) => void,
+): Promise<GenerationSummary> {
+  await state.clock.sleepUntil(state.clock.now() + overheadMs, abort.signal);
+  return state.engine.generate(
+    {
+      promptTokens: completion.promptTokens,
+      completionTokens: completion.generated.tokens.length,
+      signal: abort.signal,
+    },
+    onToken,
+  );
+}
+
 async function answerCompletion(
   state: ClusterState,
   res: ServerResponse,
@@ -165,14 +184,8 @@ async function answerCompletion(
   const { timing, generated } = completion;
   let summary: GenerationSummary;
   try {
-    await state.clock.sleepUntil(state.clock.now() + overheadMs, abort.signal);
-    summary = await state.engine.generate(
-      {
-        promptTokens: completion.promptTokens,
-        completionTokens: generated.tokens.length,
-        signal: abort.signal,
-      },
-      (event) => recordGenerated(completion, event),
+    summary = await generateAfterOverhead(state, completion, abort, overheadMs, (event) =>
+      recordGenerated(completion, event),
     );
   } catch (error) {
     return onGenerationFailed(res, timing, error);
@@ -245,14 +258,8 @@ async function streamCompletion(
   writer.start();
   let summary: GenerationSummary;
   try {
-    await state.clock.sleepUntil(state.clock.now() + overheadMs, abort.signal);
-    summary = await state.engine.generate(
-      {
-        promptTokens: completion.promptTokens,
-        completionTokens: completion.generated.tokens.length,
-        signal: abort.signal,
-      },
-      (event) => writer.onToken(event),
+    summary = await generateAfterOverhead(state, completion, abort, overheadMs, (event) =>
+      writer.onToken(event),
     );
   } catch (error) {
     if (writer.cutOff) return;

@@ -1,14 +1,7 @@
+import { createMulberry32 } from "@mlxbench/proto";
+
 /** Deterministic 32-bit PRNG (mulberry32): the same seed gives the same Poisson schedule. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const createRandom: (seed: number) => () => number = createMulberry32;
 
 /**
  * Intended start offsets (ms from the start of the measured phase) of an open-loop load:

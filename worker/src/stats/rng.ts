@@ -1,20 +1,13 @@
+import { createMulberry32 } from "@mlxbench/proto";
+
 /** A seeded source of uniform numbers in [0, 1); every random choice in stats/ and verdict/ goes through one. */
 export interface Rng {
   next(): number;
 }
 
-/** mulberry32: tiny, fast, and good enough for resampling; the same seed gives the same stream. */
+/** mulberry32 (shared through proto): good enough for resampling; the same seed gives the same stream. */
 export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  return {
-    next(): number {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    },
-  };
+  return { next: createMulberry32(seed) };
 }
 
 /** A seed derived from a base seed and a label, so each metric's stream does not depend on metric order. */

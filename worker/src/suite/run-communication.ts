@@ -229,21 +229,8 @@ export async function runCommunication(
         try {
           for (let i = 0; i < reps; i++) {
             const t0 = now();
-            const res = await callGrpc(
-              tensors,
-              opts.server,
-              "TensorService.SendTensor",
-              tensors.SendTensor,
-              { tensor: msg },
-              TIMEOUT_MS * 3,
-            );
+            await sendTensorOrThrow(tensors, opts.server, msg, ` ${formatBytes(bytes)}`);
             const ms = now() - t0;
-            if (!res.success)
-              throw new GrpcCallError(
-                `SendTensor refused ${formatBytes(bytes)}: ${res.message}`,
-                opts.server,
-                "TensorService.SendTensor",
-              );
             point.sendMs.push(ms);
             point.mibPerS.push(bytes / (1024 * 1024) / (ms / 1000));
           }
@@ -527,6 +514,30 @@ function measureStreamed(
   });
 }
 
+/** Sends one large tensor with the long timeout; a refusal (`success: false`) is an error too. */
+async function sendTensorOrThrow(
+  tensors: TensorServiceClient,
+  server: string,
+  tensor: ReturnType<typeof encodeServiceTensor>,
+  /** Appended to "SendTensor refused" to say what was refused, e.g. " 1 MiB"; "" for nothing. */
+  what: string,
+): Promise<void> {
+  const res = await callGrpc(
+    tensors,
+    server,
+    "TensorService.SendTensor",
+    tensors.SendTensor,
+    { tensor },
+    TIMEOUT_MS * 3,
+  );
+  if (!res.success)
+    throw new GrpcCallError(
+      `SendTensor refused${what}: ${res.message}`,
+      server,
+      "TensorService.SendTensor",
+    );
+}
+
 async function measureGzip(
   tensors: TensorServiceClient,
   opts: CommunicationOptions,
@@ -548,20 +559,7 @@ async function measureGzip(
           tensorId: `mlxbench-gzip-${compression}`,
           compression,
         });
-        const res = await callGrpc(
-          tensors,
-          opts.server,
-          "TensorService.SendTensor",
-          tensors.SendTensor,
-          { tensor: msg },
-          TIMEOUT_MS * 3,
-        );
-        if (!res.success)
-          throw new GrpcCallError(
-            `SendTensor refused: ${res.message}`,
-            opts.server,
-            "TensorService.SendTensor",
-          );
+        await sendTensorOrThrow(tensors, opts.server, msg, "");
         (compression === "gzip" ? gzipSendMs : plainSendMs).push(now() - t0);
         if (compression === "gzip") compressedBytes = msg.data.byteLength;
       }

@@ -133,6 +133,21 @@ export async function runSuite(input: SuiteRunInput, deps: SuiteDeps): Promise<S
       return undefined;
     }
   };
+  /**
+   * Adds a component's chart (when it rendered) and then its report to `out`; the report links
+   * the chart by a path relative to `reportDir`, the report's folder.
+   */
+  const writeChartedReport = async (
+    out: string[],
+    png: string | undefined,
+    reportPath: string,
+    reportDir: string,
+    render: (chartLink: string | undefined) => string,
+  ): Promise<string[]> => {
+    if (png) out.push(png);
+    out.push(await write(reportPath, render(png ? relative(reportDir, png) : undefined)));
+    return out;
+  };
 
   // Start the cluster when the config says how, and wait until it is ready.
   let unreachable: string | null = null;
@@ -318,14 +333,13 @@ export async function runSuite(input: SuiteRunInput, deps: SuiteDeps): Promise<S
               ),
             )
           : undefined;
-        if (png) out.push(png);
-        out.push(
-          await write(
-            paths.communicationReport,
-            renderCommunicationReport(c, png ? relative(paths.dir.communication, png) : undefined),
-          ),
+        return writeChartedReport(
+          out,
+          png,
+          paths.communicationReport,
+          paths.dir.communication,
+          (link) => renderCommunicationReport(c, link),
         );
-        return out;
       },
       paths.communicationJson,
     );
@@ -361,14 +375,13 @@ export async function runSuite(input: SuiteRunInput, deps: SuiteDeps): Promise<S
             ? (p.baselineNote ?? "no baseline measured")
             : `throughput ${p.figures.throughputImprovement.toFixed(2)}×, scaling efficiency ${p.figures.scalingEfficiencyPct?.toFixed(0) ?? "n/a"} %`;
         const png = await chart(paths.performanceChart, singleVsDistributedChart(modes, sub));
-        if (png) out.push(png);
-        out.push(
-          await write(
-            paths.performanceReport,
-            renderPerformanceReport(p, png ? relative(paths.dir.performance, png) : undefined),
-          ),
+        return writeChartedReport(
+          out,
+          png,
+          paths.performanceReport,
+          paths.dir.performance,
+          (link) => renderPerformanceReport(p, link),
         );
-        return out;
       },
       paths.performanceJson,
     );

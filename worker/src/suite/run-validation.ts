@@ -400,6 +400,36 @@ function mergeErrors(loads: LoadResult[]): Partial<Record<string, number>> {
   return out;
 }
 
+/** How one gRPC service answered its HealthCheck. */
+interface ServiceHealth {
+  /** What the probe reports: "ok", "unhealthy (…)", "not available" or the call's error. */
+  status: string;
+  /** It answered, even if only to say it is not implemented: the device is reachable. */
+  answered: boolean;
+  /** It implements HealthCheck, so the service is there. */
+  implemented: boolean;
+  healthy: boolean;
+}
+
+/** Runs one HealthCheck; `check` gives its verdict and, when unhealthy, the service's note. */
+async function checkServiceHealth(
+  check: () => Promise<{ healthy: boolean; note: string }>,
+): Promise<ServiceHealth> {
+  try {
+    const h = await check();
+    return {
+      status: h.healthy ? "ok" : `unhealthy (${h.note})`,
+      answered: true,
+      implemented: true,
+      healthy: h.healthy,
+    };
+  } catch (err) {
+    if (isUnimplemented(err))
+      return { status: "not available", answered: true, implemented: false, healthy: false };
+    return { status: describeError(err), answered: false, implemented: false, healthy: false };
+  }
+}
+
 /** Health of a device's DistributedInference and TensorService, then a tensor round trip through it. */
 async function probeDevice(
   d: DeviceAddress,
@@ -424,9 +454,7 @@ async function probeDevice(
   const inference = createDistributedInferenceClient(target);
   const tensors = createTensorServiceClient(target);
   try {
-    let answered = 0;
-    let healthy = 0;
-    try {
+    const inferenceHealth = await checkServiceHealth(async () => {
       const h = await callGrpc(
         inference,
         target,
@@ -435,19 +463,10 @@ async function probeDevice(
         { include_stats: false },
         GRPC_TIMEOUT_MS,
       );
-      answered++;
-      if (h.healthy) healthy++;
-      probe.services["DistributedInference"] = h.healthy
-        ? "ok"
-        : `unhealthy (${h.status || "no status"})`;
-    } catch (err) {
-      if (isUnimplemented(err)) {
-        answered++;
-        probe.services["DistributedInference"] = "not available";
-      } else probe.services["DistributedInference"] = describeError(err);
-    }
-    let tensorService = false;
-    try {
+      return { healthy: h.healthy, note: h.status || "no status" };
+    });
+    probe.services["DistributedInference"] = inferenceHealth.status;
+    const tensorHealth = await checkServiceHealth(async () => {
       const h = await callGrpc(
         tensors,
         target,
@@ -456,18 +475,12 @@ async function probeDevice(
         { device_id: d.deviceId },
         GRPC_TIMEOUT_MS,
       );
-      answered++;
-      tensorService = true;
-      if (h.healthy) healthy++;
-      probe.services["TensorService"] = h.healthy
-        ? "ok"
-        : `unhealthy (${h.status_message || "no message"})`;
-    } catch (err) {
-      if (isUnimplemented(err)) {
-        answered++;
-        probe.services["TensorService"] = "not available";
-      } else probe.services["TensorService"] = describeError(err);
-    }
+      return { healthy: h.healthy, note: h.status_message || "no message" };
+    });
+    probe.services["TensorService"] = tensorHealth.status;
+    const answered = [inferenceHealth, tensorHealth].filter((h) => h.answered).length;
+    const healthy = [inferenceHealth, tensorHealth].filter((h) => h.healthy).length;
+    const tensorService = tensorHealth.implemented;
     probe.reachable = answered > 0;
     const unhealthy = Object.values(probe.services).some((s) => s.startsWith("unhealthy"));
     probe.healthy = probe.reachable && healthy > 0 && !unhealthy;

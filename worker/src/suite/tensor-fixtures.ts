@@ -1,17 +1,5 @@
 import type { DType, HostTensor } from "@mlxbench/proto";
-import { WIRE_ELEMENT_BYTES } from "@mlxbench/proto";
-
-/** Deterministic 32-bit generator (mulberry32), so every run encodes the same bytes. */
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createMulberry32, WIRE_ELEMENT_BYTES } from "@mlxbench/proto";
 
 /**
  * A tensor of about `wireBytes` bytes on the wire. Float values are multiples of 1/8 below 32
@@ -20,7 +8,7 @@ function createRandom(seed: number): () => number {
  */
 export function makeTensor(dtype: DType, wireBytes: number, seed = 1): HostTensor {
   const n = Math.max(1, Math.floor(wireBytes / WIRE_ELEMENT_BYTES[dtype]));
-  const rand = createRandom(seed);
+  const rand = createMulberry32(seed);
   const shape = n % 64 === 0 ? [n / 64, 64] : [n];
   switch (dtype) {
     case "float32":
@@ -58,7 +46,7 @@ export function makeTensor(dtype: DType, wireBytes: number, seed = 1): HostTenso
  */
 export function makeActivationTensor(wireBytes: number, seed = 7): HostTensor {
   const n = Math.max(1, Math.floor(wireBytes / 4));
-  const rand = createRandom(seed);
+  const rand = createMulberry32(seed);
   const v = new Float32Array(n);
   const bits = new Uint32Array(v.buffer);
   for (let i = 0; i < n; i++) {

@@ -1,0 +1,1 @@
+export { createMulberry32 } from "./create-mulberry32.js";
