@@ -253,7 +253,13 @@ describe("issue_comment /benchmark", () => {
     expect(job).toMatchObject({
       trigger: "comment",
       commit: { sha: SHA_A },
-      suite: { quick: false, iterations: 7, skipCommunication: true, compareRef: "v1.2" },
+      suite: {
+        quick: false,
+        quickExplicit: true,
+        iterations: 7,
+        skipCommunication: true,
+        compareRef: "v1.2",
+      },
       pullRequest: { number: 1, baseSha: SHA_B, fromFork: false },
       requestedBy: "Codertocat",
     });
@@ -367,7 +373,7 @@ describe("check_run", () => {
     const x = await harness();
     x.gh.setPermission(REPO, "maintainer", "admin");
     await x.deliver("check_run", checkRun("requested_action", identifier));
-    expect((await jobs(x))[0]?.suite.quick).toBe(quick);
+    expect((await jobs(x))[0]?.suite).toMatchObject({ quick, quickExplicit: true });
   });
 
   it("ignores other apps' checks, unknown buttons and readers", async () => {

@@ -21,7 +21,8 @@ export async function handleCheckRun(ctx: TriggerContext, event: CheckRunEvent):
     const action = CheckRunAction.safeParse(event.requested_action?.identifier);
     if (!action.success)
       return ignored(`unknown requested action ${String(event.requested_action?.identifier)}`);
-    suite = { ...suite, quick: action.data === "rerun-quick" };
+    // A button names its mode: it wins over the repository's profile.
+    suite = { ...suite, quick: action.data === "rerun-quick", quickExplicit: true };
   }
 
   // Buttons only show to writers, but fork checks run fork code: check, never assume.

@@ -92,6 +92,7 @@ export async function handleIssueComment(
       pullRequest: { number, baseSha: pull.base.sha, baseRef: pull.base.ref, fromFork },
       suite: {
         quick: command.quick,
+        quickExplicit: command.quickExplicit,
         skipValidation: false,
         skipCommunication: command.skipCommunication,
         ...(command.iterations === undefined ? {} : { iterations: command.iterations }),

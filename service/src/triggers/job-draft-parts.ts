@@ -12,7 +12,11 @@ export function toJobRepository(repository: Repository): JobDraft["repository"] 
   };
 }
 
-/** The suite of a run its trigger sets no options for: quick mode, every component. A new object each call. */
+/**
+ * The suite of a run its trigger sets no options for: every component, and quick mode unless
+ * the repository's `.mlxbench.yml` profile for the trigger says otherwise (quickExplicit false).
+ * A new object each call.
+ */
 export function defaultSuite(): SuiteOptions {
-  return { quick: true, skipValidation: false, skipCommunication: false };
+  return { quick: true, quickExplicit: false, skipValidation: false, skipCommunication: false };
 }

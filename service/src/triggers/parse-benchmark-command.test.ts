@@ -3,15 +3,24 @@ import { parseBenchmarkCommand } from "./index.js";
 
 describe("parseBenchmarkCommand", () => {
   it.each([
-    ["/benchmark", { kind: "run", quick: true, skipCommunication: false }],
-    ["/benchmark full", { kind: "run", quick: false, skipCommunication: false }],
+    ["/benchmark", { kind: "run", quick: true, quickExplicit: false, skipCommunication: false }],
+    [
+      "/benchmark full",
+      { kind: "run", quick: false, quickExplicit: true, skipCommunication: false },
+    ],
     [
       "  /benchmark quick --iterations=5\nthanks!",
-      { kind: "run", quick: true, iterations: 5, skipCommunication: false },
+      { kind: "run", quick: true, quickExplicit: true, iterations: 5, skipCommunication: false },
     ],
     [
       "/benchmark --compare main --skip-communication",
-      { kind: "run", quick: true, compareRef: "main", skipCommunication: true },
+      {
+        kind: "run",
+        quick: true,
+        quickExplicit: false,
+        compareRef: "main",
+        skipCommunication: true,
+      },
     ],
     ["/benchmark help", { kind: "help" }],
   ])("parses %j", (body, expected) => {

@@ -4,6 +4,8 @@ export type BenchmarkCommand =
   | {
       kind: "run";
       quick: boolean;
+      /** True when the comment named `quick` or `full`; otherwise the repository's config decides. */
+      quickExplicit: boolean;
       iterations?: number;
       skipCommunication: boolean;
       compareRef?: string;
@@ -83,6 +85,7 @@ export function parseBenchmarkCommand(body: string): BenchmarkCommand | undefine
   return {
     kind: "run",
     quick: mode !== "full",
+    quickExplicit: mode !== undefined,
     skipCommunication,
     ...(iterations === undefined ? {} : { iterations }),
     ...(compareRef === undefined ? {} : { compareRef }),
