@@ -143,6 +143,11 @@ export const GateConfig = z
     require_validation_pass: z.boolean().default(true),
     /** Environments the gate answers for; empty: all. */
     environments: z.array(z.string().min(1)).default([]),
+    /**
+     * Hours within which an archived run of exactly the deployed commit and suite options answers
+     * the gate without running the suite again; 0: always run.
+     */
+    reuse_within_hours: z.number().nonnegative().default(24),
   })
   .strict();
 export type GateConfig = z.infer<typeof GateConfig>;

@@ -1,11 +1,17 @@
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { Logger } from "pino";
-import type { BenchmarkJob, MlxbenchConfig, RunResult } from "@mlxbench/proto";
+import {
+  GateConfig,
+  type BenchmarkJob,
+  type MlxbenchConfig,
+  type RunResult,
+} from "@mlxbench/proto";
 import {
   archiveRunDurably,
   listBaselineCandidates,
   loadRun,
+  runKeys,
   withRetry,
   type ArchiveStore,
   type RetryOptions,
@@ -36,6 +42,7 @@ import {
 } from "../verdict/index.js";
 import { decideGate } from "./decide-gate.js";
 import { PermanentJobError, TransientJobError } from "./errors.js";
+import { expectFingerprint, findReusableRun, type ReusableRun } from "./find-reusable-run.js";
 import { branchOf, flagsOf, isDefaultBranchRun } from "./job-context.js";
 import { mergeRunResults } from "./merge-run-results.js";
 import { runSuiteInChild, SuiteProcessError } from "./run-suite-in-child.js";
@@ -103,7 +110,18 @@ interface Outcome {
   log?: { label: string; text: string };
   annotations: CheckAnnotation[];
   config: MlxbenchConfig | null;
+  /** The archived run whose verdict answered this deployment gate (no suite ran). */
+  reusedRunId?: string;
 }
+
+/**
+ * Artifact of a gate answered from an earlier run: the gate run is archived without a result (a
+ * copy would count twice among baselines and noise history), so a retry that only republishes
+ * finds the reused run through this file.
+ */
+const REUSED_FROM_FILE = "reused-from.json";
+
+const DEFAULT_GATE: GateConfig = GateConfig.parse({});
 
 const DEFAULT_PUBLISH_RETRY: RetryOptions = { attempts: 4, baseDelayMs: 1000 };
 
@@ -146,14 +164,16 @@ export async function runJob(
   const archived = await loadRun(deps.store, repo, job.jobId).catch(() => null);
   if (archived) {
     log.info("run already archived; publishing it again");
+    const reused = await readReusedFrom(archived.meta.files);
     const outcome: Outcome = {
       conclusion: archived.meta.conclusion,
       reason: archived.meta.reason,
       verdict: (archived.verdict as Verdict | null) ?? null,
-      runResult: archived.runResult,
+      runResult: archived.runResult ?? reused?.runResult ?? null,
       notes: [],
       annotations: [],
       config: null,
+      ...(reused ? { reusedRunId: reused.runId } : {}),
     };
     await publish(outcome, archived.summaryMarkdown ?? renderSummary(summaryInput(outcome)));
     return {
@@ -233,6 +253,12 @@ export async function runJob(
         config: null,
       };
     } else {
+      const config = read.config;
+      const profile = isDefaultBranchRun(job) ? "default_branch" : "pull_request";
+      const reused = await findGateReuse(config, profile);
+      if (reused) outcome = reusedOutcome(reused, config);
+    }
+    if (read.ok && !outcome) {
       const config = read.config;
       const profile = isDefaultBranchRun(job) ? "default_branch" : "pull_request";
       const modes = config.suite[profile].modes;
@@ -382,6 +408,12 @@ export async function runJob(
     config: null,
   };
 
+  if (final.reusedRunId) {
+    artifacts.push({
+      path: REUSED_FROM_FILE,
+      body: `${JSON.stringify({ runId: final.reusedRunId }, null, 2)}\n`,
+    });
+  }
   // Artifacts: the suite's output tree (cluster logs included).
   for (const file of await listFiles(outputDir)) {
     artifacts.push({ path: relative(outputDir, file).split(sep).join("/"), file });
@@ -420,9 +452,12 @@ export async function runJob(
           durationMs: finishedAt.getTime() - t0,
           conclusion: final.conclusion,
           reason: final.reason.split("\n")[0] ?? "",
-          ...(final.runResult ? { fingerprint: final.runResult.fingerprint } : {}),
+          ...(final.runResult && !final.reusedRunId
+            ? { fingerprint: final.runResult.fingerprint }
+            : {}),
         },
-        runResult: final.runResult,
+        // A reused run's result stays only in that run: a copy would count twice as history.
+        runResult: final.reusedRunId ? null : final.runResult,
         verdict: final.verdict,
         summaryMarkdown: summary,
         artifacts: [
@@ -433,7 +468,10 @@ export async function runJob(
           })),
         ],
         isBaseline:
-          isDefaultBranchRun(job) && final.runResult !== null && final.conclusion !== "cancelled",
+          isDefaultBranchRun(job) &&
+          final.runResult !== null &&
+          !final.reusedRunId &&
+          final.conclusion !== "cancelled",
       },
       {
         store: deps.store,
@@ -501,6 +539,68 @@ export async function runJob(
       notes: o.notes,
       ...(o.log ? { log: o.log } : {}),
     };
+  }
+
+  /**
+   * A deployment gate answered by a recent archived run of exactly this commit and these suite
+   * options (issue 6), so a redeploy does not cost a cluster run; null: run the suite.
+   */
+  async function findGateReuse(
+    config: MlxbenchConfig,
+    profile: keyof MlxbenchConfig["suite"],
+  ): Promise<ReusableRun | null> {
+    const hours = config.gate.reuse_within_hours;
+    if (job.trigger !== "deployment_gate" || !job.deployment || hours <= 0) return null;
+    try {
+      const found = await findReusableRun(deps.store, {
+        repository: repo,
+        commit: job.commit.sha,
+        expected: expectFingerprint(job, config, profile),
+        finishedSince: new Date(now().getTime() - hours * 3_600_000),
+        excludeRunId: job.jobId,
+      });
+      if (found)
+        step(`reusing run ${found.runId} of this commit (finished ${found.meta.finishedAt})`);
+      return found;
+    } catch (err) {
+      // The lookup is only a shortcut: whatever keeps it from answering, the suite runs.
+      log.warn({ err }, "looking for a reusable run failed; running the suite");
+      return null;
+    }
+  }
+
+  function reusedOutcome(r: ReusableRun, config: MlxbenchConfig): Outcome {
+    const fp = r.runResult.fingerprint;
+    return {
+      conclusion: r.meta.conclusion,
+      reason: `reused run ${r.runId}: ${r.meta.reason}`,
+      verdict: r.verdict as Verdict,
+      runResult: r.runResult,
+      notes: [
+        `This deployment gate reused run \`${r.runId}\` of the same commit, finished ${r.meta.finishedAt} (within \`gate.reuse_within_hours: ${config.gate.reuse_within_hours}\`), with the same suite options (hash \`${fp.suiteOptionsHash}\`), cluster mode (${fp.clusterMode})${config.cluster.model ? `, model` : ""}${config.cluster.expected_devices.length ? ", expected devices" : ""}; the cluster was not started and the suite did not run. Its hardware (${fp.hardware}) could not be compared: the suite learns it from the running cluster.`,
+      ],
+      annotations: [],
+      config,
+      reusedRunId: r.runId,
+    };
+  }
+
+  /** The reused run of an archived gate run (a retry that only republishes), if it was one. */
+  async function readReusedFrom(
+    files: readonly string[],
+  ): Promise<{ runId: string; runResult: RunResult | null } | null> {
+    if (!files.includes(`files/${REUSED_FROM_FILE}`)) return null;
+    try {
+      const obj = await deps.store.get(runKeys(repo, job.jobId).file(REUSED_FROM_FILE));
+      const runId = (JSON.parse(obj?.body.toString("utf8") ?? "null") as { runId?: unknown } | null)
+        ?.runId;
+      if (typeof runId !== "string") return null;
+      const run = await loadRun(deps.store, repo, runId);
+      return { runId, runResult: run?.runResult ?? null };
+    } catch (err) {
+      log.warn({ err }, "the reused run of this gate could not be read");
+      return null;
+    }
   }
 
   async function judge(
@@ -587,15 +687,13 @@ export async function runJob(
         const gate = decideGate(
           o.conclusion,
           o.runResult,
-          (o.config ?? null)?.gate ?? {
-            require_verdict: "success",
-            require_readiness: "READY_WITH_CAUTION",
-            require_validation_pass: true,
-            environments: [],
-          },
+          o.config?.gate ?? DEFAULT_GATE,
           job.deployment.environment,
         );
-        await withRetry(() => publisher.answerGate(gate.state, gate.comment), retry);
+        const comment = o.reusedRunId
+          ? `${gate.comment} (reused run ${o.reusedRunId} of this commit; the suite did not run again)`
+          : gate.comment;
+        await withRetry(() => publisher.answerGate(gate.state, comment), retry);
       }
     } catch (err) {
       if (isPermanentGitHubError(err))
