@@ -4,7 +4,10 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { runScript } from "./helpers.js";
+import { pino } from "pino";
+import { parseMlxbenchConfig } from "@mlxbench/proto";
+import { createClusterManager, killLeftoverGroups } from "../../worker/src/cluster/index.js";
+import { RUNNER_DIR, runScript } from "./helpers.js";
 
 // A stand-in for the MLX cluster's coordinator: the contract's /health, readiness after a delay,
 // and the DISTRIBUTED it was started with, so the test sees which mode the hook chose.
@@ -184,4 +187,46 @@ describe("cluster-start.sh / cluster-stop.sh", () => {
     expect(r.status).toBe(code);
     expect(r.stderr).toMatch(message);
   });
+});
+
+describe("crash recovery of a hook-started cluster", () => {
+  it("the worker's leftover cleanup runs cluster-stop.sh, so the next cluster-start.sh starts", async () => {
+    runDir = join(tmp, "run-crash");
+    const env = await hookEnv();
+    const stateFile = join(tmp, "crash-state", "state.json");
+    const manager = createClusterManager({
+      config: parseMlxbenchConfig({
+        cluster: {
+          readiness_timeout_s: 30,
+          distributed: {
+            start: `bash ${join(RUNNER_DIR, "hooks/cluster-start.sh")} distributed`,
+            stop: `bash ${join(RUNNER_DIR, "hooks/cluster-stop.sh")}`,
+            api_url: env.CLUSTER_API_URL,
+          },
+        },
+      }),
+      cwd: tmp,
+      logDir: join(tmp, "crash-logs"),
+      stateFile,
+      logger: pino({ level: "silent" }),
+      graceMs: 1000,
+      env,
+    });
+    await manager.start("distributed");
+    const pid = Number(readFileSync(join(runDir, "mlx-cluster.pid"), "utf8"));
+    expect(alive(pid)).toBe(true);
+
+    // The worker dies here without stopping. The hook put the cluster in a process group of its
+    // own, so the next start refuses: the failure this recovery exists for.
+    const refused = runScript("hooks/cluster-start.sh", ["distributed"], env);
+    expect(refused.status, refused.out).toBe(3);
+
+    const ended = await killLeftoverGroups(stateFile, 1000, 20_000);
+    expect(ended.filter((e) => "exitCode" in e).map((e) => e.mode)).toEqual(["distributed"]);
+    expect(alive(pid)).toBe(false);
+    expect(existsSync(join(runDir, "mlx-cluster.pid"))).toBe(false);
+
+    const restarted = runScript("hooks/cluster-start.sh", ["distributed"], env);
+    expect(restarted.status, restarted.out).toBe(0);
+  }, 60_000);
 });

@@ -141,6 +141,8 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
     } finally {
       if (!out.writableEnded) await new Promise<void>((res) => out.end(res));
     }
+    // The stop command has run (or timed out and was ended): nothing left for recovery to do.
+    await registry.removeStop(mode);
   };
 
   return {
@@ -154,6 +156,18 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
       if (running.has(mode)) return;
       for (const other of [...running.keys()]) await stopMode(other);
       const apiUrl = cfg.api_url;
+      // Recorded before the start command runs, so a crash at any later point leaves the stop
+      // command for recovery (killLeftoverGroups): what a start command daemonizes out of its
+      // process group (the MLX hook's `set -m`) only its stop command reaches.
+      if (cfg.stop) {
+        await registry.addStop({
+          mode,
+          command: cfg.stop,
+          cwd: opts.cwd,
+          env: { ...opts.env, ...cfg.env },
+          startedAt: new Date().toISOString(),
+        });
+      }
       const out = await openLog(mode);
       out.write(`[mlxbench] start (${mode}) in ${opts.cwd}: ${cfg.start}\n`);
       const child = spawnCommand(cfg.start, mode, out, true);

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -131,8 +131,70 @@ describe("cluster lifecycle", () => {
     });
     expect(isGroupAlive(pgid)).toBe(true);
     const ended = await killLeftoverGroups(stateFile, 1000);
-    expect(ended.map((g) => g.pgid)).toEqual([pgid]);
+    expect(ended.map((g) => ("pgid" in g ? g.pgid : g.command))).toEqual([pgid]);
     expect(isGroupAlive(pgid)).toBe(false);
     expect(await createGroupRegistry(stateFile).read()).toEqual([]);
+  });
+
+  it("runs the stop command of a mode a crashed worker started, reaching what left its process group", async () => {
+    const dir = join(tmp, "crash-daemon");
+    await mkdir(dir, { recursive: true });
+    const pidFile = join(dir, "daemon.pid");
+    // A start command like the MLX hook's: the cluster goes into a process group of its own
+    // (setsid), out of reach of the recorded group; only the stop command knows its pid.
+    const { m, stateFile } = manager(
+      {
+        "single-device": {
+          start: `setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $! > "$DAEMON_PID"`,
+          stop: `kill "$(cat "$DAEMON_PID")" && rm "$DAEMON_PID"`,
+          env: { DAEMON_PID: pidFile },
+        },
+      },
+      "crash-daemon",
+    );
+    await m.start("single-device");
+    const [recorded] = await createGroupRegistry(stateFile).readStops();
+    expect(recorded?.mode).toBe("single-device");
+    expect(recorded?.env).toEqual({ DAEMON_PID: pidFile });
+    let pid = Number.NaN;
+    for (let i = 0; i < 100 && Number.isNaN(pid); i++) {
+      pid = Number((await readFile(pidFile, "utf8").catch(() => "")).trim() || Number.NaN);
+      if (Number.isNaN(pid)) await new Promise((r) => setTimeout(r, 50));
+    }
+    const alive = (p: number): boolean => {
+      try {
+        process.kill(p, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(alive(pid)).toBe(true);
+    // The worker "crashes": its manager is dropped without stop. Ending recorded groups alone
+    // would leave the daemon running; the recorded stop command ends it.
+    const ended = await killLeftoverGroups(stateFile, 1000, 10_000);
+    expect(
+      ended.filter((e) => "exitCode" in e).map((e) => [e.mode, "exitCode" in e && e.exitCode]),
+    ).toEqual([["single-device", 0]]);
+    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(alive(pid)).toBe(false);
+    expect(await createGroupRegistry(stateFile).readStops()).toEqual([]);
+    expect(await createGroupRegistry(stateFile).read()).toEqual([]);
+  });
+
+  it("clears the pending stop once the manager stopped the mode itself", async () => {
+    const dir = join(tmp, "clean-stop");
+    await mkdir(dir, { recursive: true });
+    const { m, stateFile } = manager(
+      { "single-device": { start: "sleep 30", stop: `touch "${join(dir, "stopped")}"` } },
+      "clean-stop",
+    );
+    await m.start("single-device");
+    expect((await createGroupRegistry(stateFile).readStops()).map((s) => s.command)).toEqual([
+      `touch "${join(dir, "stopped")}"`,
+    ]);
+    await m.stop("single-device");
+    expect(await createGroupRegistry(stateFile).readStops()).toEqual([]);
+    expect(await killLeftoverGroups(stateFile, 1000)).toEqual([]);
   });
 });

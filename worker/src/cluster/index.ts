@@ -10,6 +10,8 @@ export {
   killLeftoverGroups,
   terminateGroup,
   type GroupRegistry,
+  type LeftoverStop,
   type RecordedGroup,
+  type RecordedStop,
 } from "./process-groups.js";
 export { waitForHealth, type HealthWait } from "./wait-for-health.js";
