@@ -51,7 +51,8 @@ export function createGitHubPublisher(opts: GitHubPublisherOptions): Publisher {
       started_at: now().toISOString(),
       external_id: job.jobId,
       ...(opts.detailsUrl ? { details_url: opts.detailsUrl } : {}),
-      output: { title: "Running", summary },
+      // completeCheck creates the run with the final summary when nothing created it before.
+      output: { title: "Running", summary: truncateText(summary, LIMITS.checkSummary) },
     });
     checkRunId = data.id;
     return data.id;

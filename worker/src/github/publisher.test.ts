@@ -109,6 +109,16 @@ describe("GitHub publisher", () => {
     }
   });
 
+  it("creates the check run within GitHub's summary limit when it first exists at completion", async () => {
+    // The service could not create it and startCheck/progress failed: completeCheck creates it.
+    const j = job();
+    const p = createGitHubPublisher({ octokit: octokit(), job: j, checkName: "mlxbench", logger });
+    await p.completeCheck({ conclusion: "success", title: "Passed", summary: "z".repeat(70_000) });
+    const run = [...gh.checkRuns.values()].find((r) => r.external_id === j.jobId);
+    expect(run?.conclusion).toBe("success");
+    expect(gh.violations).toEqual([]);
+  });
+
   it("keeps one PR comment: created once, then updated", async () => {
     const p = createGitHubPublisher({
       octokit: octokit(),

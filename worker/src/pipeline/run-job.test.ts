@@ -137,6 +137,23 @@ describe("runJob", () => {
     expect(archived?.meta.files).toContain("files/github/pr-comment.md");
   });
 
+  it("runs on when the publisher's progress fails (a full disk under a dry run)", async () => {
+    let progressCalls = 0;
+    const outcome = await runJob(
+      job("progress-fails-1"),
+      deps((_j, runDir) => ({
+        ...createDryRunPublisher(runDir),
+        progress: () => {
+          progressCalls++;
+          return Promise.reject(new Error("ENOSPC: no space left on device"));
+        },
+      })),
+    );
+    expect(progressCalls).toBeGreaterThan(0);
+    expect(outcome.conclusion).toBe("failure");
+    expect((await loadRun(store, REPO, "progress-fails-1"))?.meta.conclusion).toBe("failure");
+  });
+
   it("ends cancelled, without touching the repository, when cancelled before it starts", async () => {
     const controller = new AbortController();
     controller.abort(new Error("Superseded by a newer push"));

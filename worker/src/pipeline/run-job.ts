@@ -194,7 +194,10 @@ export async function runJob(
   const step = (line: string): void => {
     steps.push(`${now().toISOString().slice(11, 19)} ${line}`);
     log.info({ step: line }, "step");
-    void publisher.progress([...steps]);
+    // Not awaited (a slow GitHub must not hold the run), but a rejection would crash the worker.
+    publisher
+      .progress([...steps])
+      .catch((err: unknown) => log.warn({ err }, "progress not published"));
   };
   try {
     await publisher.startCheck(

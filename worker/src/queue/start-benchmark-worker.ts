@@ -43,6 +43,9 @@ export class WorkerShutdownError extends TransientJobError {
   override readonly name = "WorkerShutdownError";
 }
 
+const shutdownError = (): WorkerShutdownError =>
+  new WorkerShutdownError("the worker is shutting down; the job is requeued");
+
 /**
  * The BullMQ worker of one cluster's queue. One benchmark at a time, across every worker
  * instance on the queue: BullMQ's global concurrency (stored in Redis) is set to 1, and each
@@ -93,6 +96,8 @@ export async function startBenchmarkWorker(opts: BenchmarkWorkerOptions): Promis
     const maxAttempts = Math.max(ownAttempts, maxAttemptsDefault);
     const controller = new AbortController();
     running.set(data.jobId, controller);
+    // close() may have run while the spool was flushed above, before this job could be aborted.
+    if (closing) controller.abort(shutdownError());
     const onBullAbort = (): void =>
       controller.abort(new Error(`cancelled: ${String(bullSignal?.reason ?? "by the worker")}`));
     bullSignal?.addEventListener("abort", onBullAbort, { once: true });
@@ -185,8 +190,7 @@ export async function startBenchmarkWorker(opts: BenchmarkWorkerOptions): Promis
     async close() {
       if (closing) return;
       closing = true;
-      for (const c of running.values())
-        c.abort(new WorkerShutdownError("the worker is shutting down; the job is requeued"));
+      for (const c of running.values()) c.abort(shutdownError());
       await worker.close();
       await queue.close();
     },
