@@ -33,7 +33,7 @@ export interface SimConfigOptions {
 export function simConfigYaml(o: SimConfigOptions): string {
   const start =
     o.start ??
-    `exec node --import ${TSX} ${SIM_MAIN} --devices 3 --port ${o.http} --grpc-port ${o.grpc} --slowdown ${o.slowdown ?? 1} --noise-cv 0.02`;
+    `exec node --import ${TSX} ${SIM_MAIN} --devices 3 --port ${o.http} --grpc-port ${o.grpc} --slowdown ${o.slowdown ?? 1} --noise-cv 0.02 --time-scale 0.2`;
   const modes = o.singleDevice ? "[distributed, single-device]" : "[distributed]";
   const profile = `{ quick: true, modes: ${modes}, skip_communication: true, iterations_validation: 1, tensor_iterations: 3, inference_iterations: 20, concurrent_requests: 2, iterations_performance: 2 }`;
   return [
@@ -53,7 +53,8 @@ export function simConfigYaml(o: SimConfigOptions): string {
         ]
       : []),
     // The test machine is shared: load from other tests shifts latencies by a few percent, a 1.3×
-    // slowdown by 30 %. A 15 % practical threshold tells them apart.
+    // slowdown by 30 %. A 15 % practical threshold tells them apart; tokens modelled 2x slower
+    // than the sim's default (--time-scale 0.2) keep scheduling jitter small beside them.
     "thresholds:",
     "  default_pct: 15",
     "suite:",
