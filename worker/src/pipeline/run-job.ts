@@ -44,7 +44,7 @@ import { decideGate } from "./decide-gate.js";
 import { PermanentJobError, TransientJobError } from "./errors.js";
 import { expectFingerprint, findReusableRun, type ReusableRun } from "./find-reusable-run.js";
 import { branchOf, flagsOf, isDefaultBranchRun } from "./job-context.js";
-import { mergeRunResults } from "./merge-run-results.js";
+import { rerunIfInconclusive } from "./rerun-if-inconclusive.js";
 import { runSuiteInChild, SuiteProcessError } from "./run-suite-in-child.js";
 
 export interface PipelineDeps {
@@ -314,30 +314,26 @@ export async function runJob(
           suiteMs += Date.now() - s0;
         }
       };
-      let runResult = await runSuite(outputDir).catch((err: unknown) => {
+      const runResult = await runSuite(outputDir).catch((err: unknown) => {
         if (err instanceof SuiteProcessError && !signal?.aborted)
           throw new TransientJobError(err.message, { cause: err });
         throw err;
       });
       signal?.throwIfAborted();
       step("comparing with the baseline");
-      let verdict = await judge(runResult, config, checkout.mergeBase);
-      const notes: string[] = [];
-      if (verdict.kind === "inconclusive") {
-        // One automatic re-run: the same options (so the baseline stays comparable), samples pooled.
-        notes.push(
-          "The first verdict was inconclusive; the suite ran a second time and the samples of both runs were pooled.",
-        );
-        const second = await runSuite(join(outputDir, "rerun"));
-        signal?.throwIfAborted();
-        runResult = mergeRunResults(runResult, second);
-        verdict = await judge(runResult, config, checkout.mergeBase);
-      }
+      const mergeBase = checkout.mergeBase;
+      const judged = await rerunIfInconclusive(
+        { runResult, verdict: await judge(runResult, config, mergeBase) },
+        () => runSuite(join(outputDir, "rerun")),
+        (pooled) => judge(pooled, config, mergeBase),
+        { log, ...(signal ? { signal } : {}) },
+      );
+      const { verdict, notes } = judged;
       outcome = {
         conclusion: verdict.conclusion,
         reason: verdict.reason,
         verdict,
-        runResult,
+        runResult: judged.runResult,
         notes,
         annotations: [],
         config,
