@@ -145,7 +145,8 @@ export function createGitHubPublisher(opts: GitHubPublisherOptions): Publisher {
         issue_number: prNumber,
         per_page: 100,
       });
-      const mine = comments.find((c) => c.body?.includes(marker));
+      // Ours starts with the marker; a person's reply may quote it further in.
+      const mine = comments.find((c) => c.body?.startsWith(marker));
       if (mine) {
         await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: full });
         return "updated";

@@ -135,6 +135,27 @@ describe("GitHub publisher", () => {
     expect(gh.violations).toEqual([]);
   });
 
+  it("never takes a person's comment that quotes our marker for its own", async () => {
+    const kit = octokit();
+    const quoted = `> ${commentMarker("mlxbench")}\n> earlier results\n\nwhy did this regress?`;
+    const [owner = "", repo = ""] = REPO.split("/");
+    const { data: human } = await kit.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: 43,
+      body: quoted,
+    });
+    const p = createGitHubPublisher({
+      octokit: kit,
+      job: job({ pullRequest: { number: 43, fromFork: false } }),
+      checkName: "mlxbench",
+      logger,
+    });
+    expect(await p.upsertPrComment(43, "results")).toBe("created");
+    expect(gh.comments.get(human.id)?.body).toBe(quoted);
+    expect(gh.violations).toEqual([]);
+  });
+
   it("answers the deployment protection rule", async () => {
     const p = createGitHubPublisher({
       octokit: octokit(),
