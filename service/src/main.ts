@@ -1,9 +1,18 @@
 import { serve } from "@hono/node-server";
 import { pino } from "pino";
 import { createApp, createDeps } from "./app/index.js";
-import { loadConfig } from "./config/index.js";
+import { loadConfig, type Config } from "./config/index.js";
+import { ConfigError } from "./errors.js";
 
-const config = loadConfig();
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  // A configuration problem is the operator's to fix: say which variable, without a stack.
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`mlxbench service: ${err.message}`);
+  process.exit(2);
+}
 // Asynchronous log writes: a synchronous write per delivery cost ~8% of the server's CPU under load.
 // pino flushes this destination on exit; Lambda (lambda.ts) keeps the synchronous default.
 const log = pino({ level: config.LOG_LEVEL }, pino.destination({ sync: false }));
