@@ -279,7 +279,7 @@ describe("the worker end to end", () => {
       const d = await pushPr("synchronize", sha);
       const run = await completed(d.checkRunId);
       expect(run.conclusion, JSON.stringify(run.output)).toBe("failure");
-      expect(String(run.output?.title)).toMatch(/regressed/);
+      expect(String(run.output?.title), String(run.output?.summary)).toMatch(/regressed/);
       expect(String(run.output?.summary)).toMatch(
         /regressed: .*inference\.(e2e_ms|ttft_ms|tpot_ms)/,
       );
