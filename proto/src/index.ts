@@ -2,3 +2,4 @@ export * from "./grpc/index.js";
 export * from "./schemas/index.js";
 export * from "./codec/index.js";
 export * from "./random/index.js";
+export * from "./redis/index.js";

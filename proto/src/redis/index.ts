@@ -1,0 +1,1 @@
+export { parseRedisUrl, type RedisUrlOptions } from "./parse-redis-url.js";
