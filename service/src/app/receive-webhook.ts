@@ -126,14 +126,24 @@ export function createWebhookHandler(deps: AppDeps) {
           config.KEY_PREFIX,
           deliveryId,
           config.DEDUPE_TTL_SECONDS,
-        ).catch(() => undefined);
+        ).catch((markErr: unknown) =>
+          reqLog.warn(
+            { err: markErr },
+            "delivery not marked done; a redelivery will be handled again",
+          ),
+        );
         reqLog.warn({ err }, "installation gone: nothing queued");
         return c.json(
           { result: "ignored", reason: "the app is not installed on this repository" },
           202,
         );
       }
-      await releaseDelivery(redis, config.KEY_PREFIX, deliveryId).catch(() => undefined);
+      await releaseDelivery(redis, config.KEY_PREFIX, deliveryId).catch((releaseErr: unknown) =>
+        reqLog.warn(
+          { err: releaseErr },
+          "delivery claim not released; redeliveries are answered 409 until it expires (120 s)",
+        ),
+      );
       if (err instanceof QueueUnavailableError) {
         reqLog.error({ err }, "queue unavailable: delivery not acknowledged");
         return c.json({ error: "queue unavailable, redeliver later" }, 503);

@@ -154,6 +154,35 @@ describe("runJob", () => {
     expect((await loadRun(store, REPO, "progress-fails-1"))?.meta.conclusion).toBe("failure");
   });
 
+  it("runs the job, and says so in the log, when the archive cannot be asked whether it ran before", async () => {
+    const lines: string[] = [];
+    const captured = pino({ level: "warn" }, { write: (line: string) => lines.push(line) });
+    let failedGets = 0;
+    const flaky: ArchiveStore = {
+      location: store.location,
+      put: (...a) => store.put(...a),
+      list: (...a) => store.list(...a),
+      // S3 down for the lookup of this job's archived run, back for the rest
+      get: (key) =>
+        failedGets++ === 0
+          ? Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:4569"))
+          : store.get(key),
+    };
+    const outcome = await runJob(job("archive-down-1"), {
+      ...deps((_j, runDir) => createDryRunPublisher(runDir)),
+      store: flaky,
+      logger: captured,
+    });
+    expect(failedGets).toBeGreaterThan(0);
+    expect(outcome.conclusion).toBe("failure"); // the config error: the job did run
+    expect(outcome.archivedIn).not.toBe("already-archived");
+    const warning = lines
+      .map((l) => JSON.parse(l) as { msg: string; err?: { message: string } })
+      .find((l) => l.msg.includes("archived run"));
+    expect(warning?.msg).toBe("could not look for an archived run of this job; running it");
+    expect(warning?.err?.message).toContain("ECONNREFUSED");
+  });
+
   it("ends cancelled, without touching the repository, when cancelled before it starts", async () => {
     const controller = new AbortController();
     controller.abort(new Error("Superseded by a newer push"));

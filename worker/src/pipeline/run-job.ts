@@ -161,7 +161,10 @@ export async function runJob(
 
   const steps: string[] = [];
   // A retry after publishing failed: the run is archived already, only publish it again.
-  const archived = await loadRun(deps.store, repo, job.jobId).catch(() => null);
+  const archived = await loadRun(deps.store, repo, job.jobId).catch((err: unknown) => {
+    log.warn({ err }, "could not look for an archived run of this job; running it");
+    return null;
+  });
   if (archived) {
     log.info("run already archived; publishing it again");
     const reused = await readReusedFrom(archived.meta.files);
@@ -394,7 +397,7 @@ export async function runJob(
         ...steps,
         `${retryLater.message}; will retry (attempt ${options.attempt ?? 1} of ${options.maxAttempts ?? 1})`,
       ])
-      .catch(() => undefined);
+      .catch((err: unknown) => log.warn({ err }, "progress not published"));
     throw retryLater;
   }
   const final = outcome ?? {
@@ -634,7 +637,12 @@ export async function runJob(
       .slice(0, verdictConfig.noiseWindow);
     const [baseline, ...history] = await Promise.all([
       choice.baseline.loadResult(),
-      ...comparable.map((c) => c.loadResult().catch(() => null)),
+      ...comparable.map((c) =>
+        c.loadResult().catch((err: unknown) => {
+          log.warn({ err, runId: c.runId }, "a past run's result could not be read; left out");
+          return null;
+        }),
+      ),
     ]);
     return computeVerdict(
       current,

@@ -115,7 +115,10 @@ export async function startBenchmarkWorker(opts: BenchmarkWorkerOptions): Promis
       );
     }, opts.cancelPollMs ?? 1000);
     try {
-      const superseded = await opts.redis.get(cancelKey).catch(() => null);
+      const superseded = await opts.redis.get(cancelKey).catch((err: unknown) => {
+        log.warn({ err }, "cancel key not read; the poll will look again");
+        return null;
+      });
       if (superseded !== null) controller.abort(new Error(superseded));
       log.info({ attempt, maxAttempts }, "job started");
       const outcome = await runJob(data, deps, { signal: controller.signal, attempt, maxAttempts });
