@@ -12,7 +12,7 @@ import {
   createGitHubPublisher,
   createInstallationOctokit,
 } from "../github/index.js";
-import { PermanentJobError, runJob, type PipelineDeps } from "./index.js";
+import { PermanentJobError, TransientJobError, runJob, type PipelineDeps } from "./index.js";
 import { simConfigYaml, simPorts } from "./test-support.js";
 
 const REPO = "octo/hello";
@@ -181,6 +181,30 @@ describe("runJob", () => {
       .find((l) => l.msg.includes("archived run"));
     expect(warning?.msg).toBe("could not look for an archived run of this job; running it");
     expect(warning?.err?.message).toContain("ECONNREFUSED");
+  });
+
+  it("retries when GitHub cannot hand out a clone token for now, and fails at once when it refuses", async () => {
+    const withToken = (status: number): PipelineDeps => ({
+      ...deps((_j, runDir) => createDryRunPublisher(runDir)),
+      gitToken: () =>
+        Promise.reject(Object.assign(new Error(`token request answered ${status}`), { status })),
+    });
+    const later = await runJob(job("token-503-1"), withToken(503), {
+      attempt: 1,
+      maxAttempts: 2,
+    }).catch((e: unknown) => e);
+    expect(later).toBeInstanceOf(TransientJobError);
+    expect((later as Error).message).toBe(
+      `getting an installation token to clone ${REPO} failed: token request answered 503`,
+    );
+    const refused = await runJob(job("token-404-1"), withToken(404), {
+      attempt: 1,
+      maxAttempts: 2,
+    });
+    expect(refused.conclusion).toBe("failure");
+    expect(refused.reason).toContain(
+      `getting an installation token to clone ${REPO} failed: token request answered 404`,
+    );
   });
 
   it("ends cancelled, without touching the repository, when cancelled before it starts", async () => {

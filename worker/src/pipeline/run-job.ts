@@ -219,7 +219,7 @@ export async function runJob(
   try {
     signal?.throwIfAborted();
     step(`fetching ${job.commit.sha.slice(0, 7)}`);
-    const token = await deps.gitToken?.(job);
+    const token = await gitTokenFor(deps, job);
     checkout = await fetchCommit({
       cacheDir: deps.cloneCacheDir,
       repository: repo,
@@ -709,6 +709,20 @@ export async function runJob(
         });
       throw new TransientJobError(`publishing failed: ${(err as Error).message}`, { cause: err });
     }
+  }
+}
+
+/**
+ * The token to clone a private repository. GitHub down or rate-limiting is worth another attempt;
+ * a refusal (the installation gone, no access to the repository) is not.
+ */
+async function gitTokenFor(deps: PipelineDeps, job: BenchmarkJob): Promise<string | undefined> {
+  try {
+    return await deps.gitToken?.(job);
+  } catch (err) {
+    const why = `getting an installation token to clone ${job.repository.fullName} failed: ${(err as Error).message}`;
+    if (isPermanentGitHubError(err)) throw new Error(why, { cause: err });
+    throw new TransientJobError(why, { cause: err });
   }
 }
 
