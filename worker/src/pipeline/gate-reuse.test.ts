@@ -222,6 +222,30 @@ describe("runJob for a deployment gate", () => {
     expect(log?.body.toString()).toContain("gate-reuse-cluster-start");
   });
 
+  it("answers by the repository's gate rules when the run fails, and again when a retry only republishes", async () => {
+    // mlxbench gates staging only; this deployment is to production. The default rules gate
+    // every environment and would reject the failed run.
+    const { sha } = await unstartableCommit(
+      "rules",
+      "gate:\n  environments: [staging]\n  reuse_within_hours: 0\n",
+    );
+    const job = gateJob("gate-rules", sha);
+    gh.setDown(true); // the run is archived, then publishing fails
+    const first = await runJob(job, deps()).catch((e: unknown) => e);
+    gh.setDown(false);
+    expect((first as Error).message).toContain("publishing failed");
+    const archived = await loadRun(store, REPO, "gate-rules");
+    expect(archived?.meta.conclusion).toBe("failure");
+    expect(archived?.meta.files).toContain("files/gate-config.json");
+    expect(review(job.deployment?.runId)).toEqual([]);
+
+    const retry = await runJob(job, deps());
+    expect(retry.archivedIn).toBe("already-archived");
+    expect(review(job.deployment?.runId)).toEqual([
+      expect.objectContaining({ state: "approved", comment: "mlxbench does not gate production" }),
+    ]);
+  });
+
   it("runs the suite past a run of other options, and the next gate reuses that real run", async () => {
     const yaml = simConfigYaml(await simPorts());
     const sha = await origin.commit({ ".mlxbench.yml": yaml, "which.txt": "real" });

@@ -112,6 +112,8 @@ interface Outcome {
   config: MlxbenchConfig | null;
   /** The archived run whose verdict answered this deployment gate (no suite ran). */
   reusedRunId?: string;
+  /** The gate rules of an archived run being republished (its config is not read again). */
+  gate?: GateConfig;
 }
 
 /**
@@ -120,6 +122,9 @@ interface Outcome {
  * finds the reused run through this file.
  */
 const REUSED_FROM_FILE = "reused-from.json";
+
+/** The gate rules a deployment's run was answered by, for a retry that only republishes. */
+const GATE_CONFIG_FILE = "gate-config.json";
 
 const DEFAULT_GATE: GateConfig = GateConfig.parse({});
 
@@ -168,6 +173,7 @@ export async function runJob(
   if (archived) {
     log.info("run already archived; publishing it again");
     const reused = await readReusedFrom(archived.meta.files);
+    const gate = job.deployment ? await readGateConfig(archived.meta.files) : undefined;
     const outcome: Outcome = {
       conclusion: archived.meta.conclusion,
       reason: archived.meta.reason,
@@ -177,6 +183,7 @@ export async function runJob(
       annotations: [],
       config: null,
       ...(reused ? { reusedRunId: reused.runId } : {}),
+      ...(gate ? { gate } : {}),
     };
     await publish(outcome, archived.summaryMarkdown ?? renderSummary(summaryInput(outcome)));
     return {
@@ -215,6 +222,8 @@ export async function runJob(
   let cluster: ClusterManager | undefined;
   let outcome: Outcome | null = null;
   let retryLater: Error | null = null;
+  // The repository's config once read: a run that fails after it still answers a gate by its rules.
+  let repoConfig: MlxbenchConfig | null = null;
   const artifacts: RunArtifact[] = [];
   try {
     signal?.throwIfAborted();
@@ -260,12 +269,14 @@ export async function runJob(
       };
     } else {
       const config = read.config;
+      repoConfig = config;
       const profile = isDefaultBranchRun(job) ? "default_branch" : "pull_request";
       const reused = await findGateReuse(config, profile);
       if (reused) outcome = reusedOutcome(reused, config);
     }
     if (read.ok && !outcome) {
       const config = read.config;
+      repoConfig = config;
       const profile = isDefaultBranchRun(job) ? "default_branch" : "pull_request";
       const modes = config.suite[profile].modes;
       cluster = createClusterManager({
@@ -358,7 +369,7 @@ export async function runJob(
         runResult: null,
         notes: [],
         annotations: [],
-        config: null,
+        config: repoConfig,
       };
     } else if (err instanceof ClusterStartError) {
       outcome = {
@@ -369,7 +380,7 @@ export async function runJob(
         notes: [],
         log: { label: `cluster log (${err.mode})`, text: err.log },
         annotations: [],
-        config: null,
+        config: repoConfig,
       };
     } else if (err instanceof TransientJobError && !lastAttempt) {
       retryLater = err;
@@ -382,7 +393,7 @@ export async function runJob(
         runResult: null,
         notes: [],
         annotations: [],
-        config: null,
+        config: repoConfig,
       };
     }
   } finally {
@@ -407,13 +418,20 @@ export async function runJob(
     runResult: null,
     notes: [],
     annotations: [],
-    config: null,
+    config: repoConfig,
   };
 
   if (final.reusedRunId) {
     artifacts.push({
       path: REUSED_FROM_FILE,
       body: `${JSON.stringify({ runId: final.reusedRunId }, null, 2)}\n`,
+    });
+  }
+  if (job.deployment && final.config) {
+    // A retry that only republishes answers the gate again, by the same rules.
+    artifacts.push({
+      path: GATE_CONFIG_FILE,
+      body: `${JSON.stringify(final.config.gate, null, 2)}\n`,
     });
   }
   // Artifacts: the suite's output tree (cluster logs included).
@@ -605,6 +623,25 @@ export async function runJob(
     }
   }
 
+  /**
+   * The gate rules archived with the run; undefined when it has none (its config was invalid, or
+   * it was archived before they were kept), which is what the first answer used too. Rules that
+   * were archived but cannot be read now are worth a retry, not a guess.
+   */
+  async function readGateConfig(files: readonly string[]): Promise<GateConfig | undefined> {
+    if (!files.includes(`files/${GATE_CONFIG_FILE}`)) return undefined;
+    try {
+      const obj = await deps.store.get(runKeys(repo, job.jobId).file(GATE_CONFIG_FILE));
+      if (obj === null) throw new Error(`${GATE_CONFIG_FILE} is listed but missing`);
+      return GateConfig.parse(JSON.parse(obj.body.toString("utf8")));
+    } catch (err) {
+      throw new TransientJobError(
+        `the archived gate rules of this run could not be read: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+  }
+
   async function judge(
     current: RunResult,
     config: MlxbenchConfig,
@@ -694,7 +731,7 @@ export async function runJob(
         const gate = decideGate(
           o.conclusion,
           o.runResult,
-          o.config?.gate ?? DEFAULT_GATE,
+          o.gate ?? o.config?.gate ?? DEFAULT_GATE,
           job.deployment.environment,
         );
         const comment = o.reusedRunId
