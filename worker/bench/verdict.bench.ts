@@ -17,6 +17,9 @@ import { computeVerdict, parseVerdictConfig } from "../src/verdict/index.js";
 
 const SEED = 7;
 const CLEAN_PRS = Number(process.env.CLEAN_PRS ?? 1000);
+/** PRs per row of the level-change table (clean and regressed each). */
+const STEP_PRS = Number(process.env.STEP_PRS ?? 200);
+const STEP_RUNS_AGO = [3, 5, 8] as const;
 const EFFECTS = [0.02, 0.05, 0.1] as const;
 const CVS = [0.01, 0.03, 0.05, 0.1] as const;
 const REGRESSED_PER_CELL = Number(process.env.PER_CELL ?? 150);
@@ -67,7 +70,21 @@ const METHODS = ["mlxbench", "github-action-benchmark", "codspeed", "conbench", 
 type Method = (typeof METHODS)[number];
 const ANCHORS = METHODS.filter((m) => m !== "mlxbench");
 
-function simulateScenario(rng: Rng, effect: number, injectedCv: number | null): Scenario {
+/**
+ * A level change of the default branch itself, `runsAgo` runs before the baseline (which is after
+ * it): every metric moves by `percent` (+: worse, e.g. an accepted slowdown; −: better).
+ */
+interface Step {
+  runsAgo: number;
+  percent: number;
+}
+
+function simulateScenario(
+  rng: Rng,
+  effect: number,
+  injectedCv: number | null,
+  step?: Step,
+): Scenario {
   const injected = injectedCv === null ? null : drawIndex(rng, METRICS_PER_RUN);
   const specs: MetricSpec[] = METRIC_KEYS.slice(0, METRICS_PER_RUN).map((m, i) => {
     const cv =
@@ -92,12 +109,15 @@ function simulateScenario(rng: Rng, effect: number, injectedCv: number | null): 
       return simulateSamples({ shape: s.shape, level, cv: s.cv, count: s.count }, rng);
     }),
   });
-  const history = Array.from({ length: HISTORY_RUNS }, () => drawRun(() => 1));
-  const current = drawRun((i) => {
-    if (i !== injected) return 1;
-    const s = specs[i];
-    return s?.direction === "higher_is_better" ? 1 - effect : 1 + effect;
-  });
+  // The factor that makes metric i `percent` worse.
+  const worseBy = (i: number, percent: number): number =>
+    specs[i]?.direction === "higher_is_better" ? 1 - percent / 100 : 1 + percent / 100;
+  const stepAt = step === undefined ? HISTORY_RUNS : HISTORY_RUNS - step.runsAgo;
+  const stepped = (i: number): number => (step === undefined ? 1 : worseBy(i, step.percent));
+  const history = Array.from({ length: HISTORY_RUNS }, (_, k) =>
+    drawRun((i) => (k >= stepAt ? stepped(i) : 1)),
+  );
+  const current = drawRun((i) => stepped(i) * (i === injected ? worseBy(i, effect * 100) : 1));
   return { specs, history, current, injected };
 }
 
@@ -225,6 +245,36 @@ function main(): void {
       trials.set(cell, n);
     }
   }
+  // After the default branch itself changed level: false alarms on clean PRs, and detection of
+  // 5 % at 3 % CV, with the step 3, 5 or 8 runs before the baseline (the level window is 10).
+  const stepRows: string[][] = [];
+  let stepPowerMin = 1;
+  let stepFalseAlarmsMax = 0;
+  for (const percent of [10, -10]) {
+    for (const runsAgo of STEP_RUNS_AGO) {
+      const step = { runsAgo, percent };
+      let alarms = 0;
+      for (let k = 0; k < STEP_PRS; k++) {
+        if (judge(simulateScenario(rng, 0, null, step)).flagged.mlxbench.size > 0) alarms++;
+      }
+      let hits = 0;
+      for (let k = 0; k < STEP_PRS; k++) {
+        const scenario = simulateScenario(rng, 0.05, 0.03, step);
+        if (scenario.injected !== null && judge(scenario).flagged.mlxbench.has(scenario.injected))
+          hits++;
+      }
+      const falseAlarms = (100 * alarms) / STEP_PRS;
+      const power = hits / STEP_PRS;
+      stepFalseAlarmsMax = Math.max(stepFalseAlarmsMax, falseAlarms);
+      stepPowerMin = Math.min(stepPowerMin, power);
+      stepRows.push([
+        `${percent > 0 ? "+" : ""}${percent} %`,
+        String(runsAgo),
+        falseAlarms.toFixed(1),
+        power.toFixed(2),
+      ]);
+    }
+  }
   const seconds = (performance.now() - started) / 1000;
 
   const rate = (m: Method, effect: number, cv: number): number =>
@@ -252,6 +302,16 @@ function main(): void {
     `mlxbench detection of 5 % at 3 % CV by sample count: ${bands.map((b) => `${b.name} ${(b.hits / Math.max(1, b.trials)).toFixed(2)} (n=${b.trials})`).join(", ")}`,
   );
 
+  console.log(
+    `mlxbench after the default branch changed level (every metric; + is worse), ${STEP_PRS} clean and ${STEP_PRS} regressed PRs per row:`,
+  );
+  console.log(
+    formatTable([
+      ["level change", "runs before the baseline", "false alarms /100 clean PRs", "5%@cv3"],
+      ...stepRows,
+    ]),
+  );
+
   const ours = { fa: fa("mlxbench"), power: rate("mlxbench", 0.05, 0.03) };
   const eligible = ANCHORS.filter((m) => fa(m) <= 1);
   const best =
@@ -260,7 +320,7 @@ function main(): void {
       : [...ANCHORS].sort((a, b) => fa(a) - fa(b))[0];
   const bestName = best ?? "none";
   console.log(
-    `RESULT false_alarms_per_100=${ours.fa.toFixed(1)} power_5pct=${ours.power.toFixed(3)} best_anchor=${bestName} best_anchor_false_alarms_per_100=${best === undefined ? "n/a" : fa(best).toFixed(1)} best_anchor_power_5pct=${best === undefined ? "n/a" : rate(best, 0.05, 0.03).toFixed(3)}`,
+    `RESULT false_alarms_per_100=${ours.fa.toFixed(1)} power_5pct=${ours.power.toFixed(3)} best_anchor=${bestName} best_anchor_false_alarms_per_100=${best === undefined ? "n/a" : fa(best).toFixed(1)} best_anchor_power_5pct=${best === undefined ? "n/a" : rate(best, 0.05, 0.03).toFixed(3)} step_false_alarms_per_100_max=${stepFalseAlarmsMax.toFixed(1)} step_power_5pct_min=${stepPowerMin.toFixed(3)}`,
   );
 }
 

@@ -111,6 +111,17 @@ describe("estimateRunNoise", () => {
     expect(computeStdDev(stepped)).toBeGreaterThan(0.05);
     expect(estimateRunNoise(runs.slice(0, 60))?.df).toBeCloseTo((2 * 59 * 59) / 176, 6);
   });
+
+  it("leaves out the difference across a known level start", () => {
+    // Within each level the successive differences are ±0.01; the step between them is 1.
+    const series = [0, 0.01, 0, 0.01, 1, 1.01, 1, 1.01];
+    const blind = estimateRunNoise(series);
+    const told = estimateRunNoise(series, [4]);
+    expect(blind?.sd).toBeGreaterThan(0.25);
+    expect(told?.sd).toBeCloseTo(Math.sqrt((6 * 0.0001) / (2 * 6)), 12);
+    expect(told?.df).toBeCloseTo((2 * 6 * 6) / (3 * 6 - 1), 12);
+    expect(estimateRunNoise([0, 1], [1])).toBeNull();
+  });
 });
 
 describe("computeHodgesLehmann", () => {

@@ -21,6 +21,37 @@ function outcomeOf(verdict: ReturnType<typeof computeVerdict>, key: string) {
   return verdict.metrics.find((m) => m.key === key);
 }
 
+describe("computeVerdict after the default branch changed level", () => {
+  const seeds = [1, 2, 3, 4, 5];
+  const ttft = (f: number) => (key: string) => (key === "inference.ttft_ms" ? f : 1);
+
+  it("does not flag a run of the new level after an accepted 10 % slowdown 4 runs ago", () => {
+    // Against a level that still mixes 6 runs before the slowdown, this flagged every seed.
+    const outcomes = seeds.map((seed) => {
+      const { history, baseline, current } = makeScenario(KEYS, {
+        seed,
+        step: { runsAgo: 4, factor: ttft(1.1) },
+      });
+      return outcomeOf(computeVerdict(current, baseline, history, config), "inference.ttft_ms")
+        ?.outcome;
+    });
+    expect(outcomes).not.toContain("regressed");
+  });
+
+  it("still finds a 10 % regression after a 10 % speed-up 4 runs ago", () => {
+    const outcomes = seeds.map((seed) => {
+      const { history, baseline, current } = makeScenario(KEYS, {
+        seed,
+        step: { runsAgo: 4, factor: ttft(0.9) },
+        factor: ttft(1.1),
+      });
+      return outcomeOf(computeVerdict(current, baseline, history, config), "inference.ttft_ms")
+        ?.outcome;
+    });
+    expect(outcomes).toEqual(seeds.map(() => "regressed"));
+  });
+});
+
 describe("computeVerdict outcomes", () => {
   it("passes a clean run with every metric unchanged", () => {
     const { history, baseline, current } = scenario({});

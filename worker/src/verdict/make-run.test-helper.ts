@@ -77,7 +77,13 @@ export interface SeriesSpec {
  */
 export function makeScenario(
   specs: readonly SeriesSpec[],
-  options: { seed: number; runs?: number; factor?: (key: string) => number },
+  options: {
+    seed: number;
+    runs?: number;
+    factor?: (key: string) => number;
+    /** The default branch changed level `runsAgo` runs before the baseline: those runs and the current one are multiplied by `factor(key)`. */
+    step?: { runsAgo: number; factor: (key: string) => number };
+  },
 ): { history: RunResult[]; baseline: RunResult; current: RunResult } {
   const rng = createRng(options.seed);
   const runs = options.runs ?? 40;
@@ -97,8 +103,12 @@ export function makeScenario(
         });
       }),
     );
-  const history = Array.from({ length: runs }, (_, i) => draw(i, () => 1));
-  const current = draw(runs, options.factor ?? (() => 1));
+  const step = options.step;
+  const stepped = (i: number) => (key: string) =>
+    step !== undefined && i >= runs - step.runsAgo ? step.factor(key) : 1;
+  const history = Array.from({ length: runs }, (_, i) => draw(i, stepped(i)));
+  const factor = options.factor ?? (() => 1);
+  const current = draw(runs, (key) => stepped(runs)(key) * factor(key));
   const baseline = history[history.length - 1];
   if (baseline === undefined) throw new RangeError("a scenario needs at least one history run");
   return {
