@@ -113,6 +113,11 @@ node_version=$(node -p 'process.versions.node')
 ((${node_version%%.*} >= 20)) || die "Node.js $node_version is too old: 20 or newer is needed"
 command -v npm >/dev/null 2>&1 || die "npm is not on PATH"
 command -v git >/dev/null 2>&1 || die "git is not on PATH: xcode-select --install"
+# 2.31 reads settings from GIT_CONFIG_COUNT: the clone token travels there, not on the command line.
+git_version=$(git --version | sed -E 's/^git version ([0-9]+\.[0-9]+(\.[0-9]+)?).*/\1/')
+IFS=. read -r git_major git_minor _ <<<"$git_version"
+((git_major > 2 || (git_major == 2 && git_minor >= 31))) 2>/dev/null ||
+  die "git $git_version is too old: 2.31 or newer is needed (brew install git, or xcode-select --install)"
 command -v rsync >/dev/null 2>&1 || die "rsync is not on PATH"
 command -v "$python" >/dev/null 2>&1 || die "the cluster's Python '$python' is not on PATH (--python PATH)"
 python_version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')

@@ -156,6 +156,21 @@ describe("install.sh --dry-run", () => {
     expect(r.stderr).toMatch(message);
   });
 
+  it("refuses a git older than 2.31, which cannot take the clone token from its environment", () => {
+    const bin = join(tmp, "old-git-bin");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, "git"), '#!/bin/sh\necho "git version 2.30.1 (Apple Git-130)"\n', {
+      mode: 0o755,
+    });
+    const r = runScript(
+      "install.sh",
+      ["--dry-run", "--cluster-dir", clusterDir, "--prefix", join(tmp, "p-old-git")],
+      { PATH: `${bin}:${process.env.PATH ?? "/usr/bin:/bin"}` },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/git 2\.30\.1 is too old: 2\.31 or newer is needed/);
+  });
+
   it("refuses to really install off macOS", () => {
     const r = runScript("install.sh", ["--cluster-dir", clusterDir, "--prefix", join(tmp, "p3")]);
     expect(r.status).toBe(1);

@@ -9,7 +9,7 @@ import {
   readRepoConfig,
   type FetchCommitOptions,
 } from "./index.js";
-import { createFixtureRepo, type FixtureRepo } from "./test-support.js";
+import { createFixtureRepo, startGitHttpServer, type FixtureRepo } from "./test-support.js";
 
 let tmp: string;
 let origin: FixtureRepo;
@@ -62,6 +62,39 @@ describe("fetchCommit", () => {
       );
     } finally {
       await rename(`${origin.dir}-moved`, origin.dir);
+    }
+  });
+
+  it("fetches a private repository over HTTP with the token as a header, never in argv or the cache", async () => {
+    const token = "ghs_test0123456789abcdefTOKEN";
+    const server = await startGitHttpServer(tmp, token);
+    try {
+      const cloneUrl = `${server.url}/origin`;
+      const cacheDir = join(tmp, "private-cache");
+      const denied = await fetchCommit(opts({ cacheDir, cloneUrl, workName: "p-0" })).catch(
+        (e: unknown) => e,
+      );
+      expect((denied as Error).message).toMatch(/git fetch failed/);
+      expect(server.requests.some((r) => !r.authorized)).toBe(true);
+
+      const co = await fetchCommit(opts({ cacheDir, cloneUrl, token, workName: "p-1" }));
+      expect(await readFile(join(co.dir, "README.md"), "utf8")).toBe("head\n");
+      await co.remove();
+      expect(server.requests.filter((r) => r.authorized).length).toBeGreaterThan(0);
+      // While git waited on this server, no fetch command line on the machine held the token.
+      if (process.platform === "linux") expect(server.fetchCommandLines.length).toBeGreaterThan(0);
+      const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
+      for (const line of server.fetchCommandLines) {
+        expect(line).not.toContain(token);
+        expect(line).not.toContain(basic);
+      }
+      const cacheConfig = await readFile(
+        join(cacheDir, "repos", "octo__hello.git", "config"),
+        "utf8",
+      );
+      expect(cacheConfig).not.toContain(basic);
+    } finally {
+      await server.close();
     }
   });
 

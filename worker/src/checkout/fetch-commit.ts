@@ -15,7 +15,7 @@ export interface FetchCommitOptions {
   baseSha?: string;
   /** The checkout's directory name under `cacheDir/work/`. */
   workName: string;
-  /** An installation token for private repositories (sent as an HTTP header, never in the URL). */
+  /** An installation token for private repositories: sent as an HTTP header, never in the URL, the command line or the cache's config. */
   token?: string;
   signal?: AbortSignal;
 }
@@ -75,13 +75,14 @@ export async function fetchCommit(o: FetchCommitOptions): Promise<Checkout> {
   const bare = join(o.cacheDir, "repos", `${o.repository.replace("/", "__")}.git`);
   const dir = join(o.cacheDir, "work", o.workName);
   const signal = o.signal ? { signal: o.signal } : {};
-  const config = o.token
-    ? [
-        `http.extraHeader=Authorization: Basic ${Buffer.from(`x-access-token:${o.token}`).toString("base64")}`,
-      ]
-    : [];
+  // The token goes in git's environment, not on its command line, where `ps` would show it.
+  const secretConfig: Record<string, string> = o.token
+    ? {
+        "http.extraHeader": `Authorization: Basic ${Buffer.from(`x-access-token:${o.token}`).toString("base64")}`,
+      }
+    : {};
   const git = (args: string[], cwd?: string) =>
-    runGit(args, { ...signal, config, ...(cwd ? { cwd } : {}) });
+    runGit(args, { ...signal, secretConfig, ...(cwd ? { cwd } : {}) });
 
   if (!(await exists(join(bare, "HEAD")))) {
     await mkdir(bare, { recursive: true });

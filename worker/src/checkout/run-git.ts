@@ -17,8 +17,13 @@ export interface GitOptions {
   cwd?: string;
   signal?: AbortSignal;
   timeoutMs?: number;
-  /** Extra `-c key=value` settings placed before the subcommand (e.g. an auth header). */
+  /** Extra `-c key=value` settings placed before the subcommand. Visible in `ps`: no secrets. */
   config?: readonly string[];
+  /**
+   * Settings for secrets (an auth header): handed to git in its environment (GIT_CONFIG_COUNT,
+   * git ≥ 2.31), which other users of the machine cannot read, unlike the command line.
+   */
+  secretConfig?: Readonly<Record<string, string>>;
 }
 
 /** Runs git with an argument array (never a shell string), never prompting for credentials. */
@@ -33,7 +38,13 @@ export function runGit(args: readonly string[], options: GitOptions = {}): Promi
         signal: options.signal,
         timeout: options.timeoutMs ?? 600_000,
         maxBuffer: 64 * 1024 * 1024,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", LC_ALL: "C" },
+        env: {
+          ...process.env,
+          GIT_TERMINAL_PROMPT: "0",
+          GIT_ASKPASS: "",
+          LC_ALL: "C",
+          ...configEnv(options.secretConfig ?? {}),
+        },
       },
       (err, stdout, stderr) => {
         if (err) {
@@ -50,6 +61,17 @@ export function runGit(args: readonly string[], options: GitOptions = {}): Promi
       },
     );
   });
+}
+
+function configEnv(settings: Readonly<Record<string, string>>): Record<string, string> {
+  const entries = Object.entries(settings);
+  if (entries.length === 0) return {};
+  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(entries.length) };
+  entries.forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = key;
+    env[`GIT_CONFIG_VALUE_${i}`] = value;
+  });
+  return env;
 }
 
 function subcommandOf(args: readonly string[]): string {
