@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Queue } from "bullmq";
+import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -76,6 +76,78 @@ describe("the benchmark worker", () => {
     expect(state).toBe("failed");
     expect(job.failedReason).toContain("invalid benchmark job");
     expect(job.attemptsMade).toBe(1);
+  });
+
+  it("concludes the check run of a job that stalled past BullMQ's limit, which runJob never saw", async () => {
+    const stallQueue = `test-${randomUUID()}`;
+    const connection = workerRedisOptions("redis://127.0.0.1:6379");
+    const q = new Queue(stallQueue, { connection });
+    const data: BenchmarkJob = {
+      schemaVersion: 1,
+      jobId: "stalled-1",
+      installationId: 1,
+      repository: {
+        fullName: "octo/hello",
+        cloneUrl: join(tmp, "no-such-repo"),
+        defaultBranch: "main",
+        private: false,
+      },
+      commit: { sha: "c".repeat(40) },
+      trigger: "manual",
+      suite: { quick: true, skipValidation: false, skipCommunication: false },
+      requestedBy: "octocat",
+      queuedAt: new Date().toISOString(),
+    };
+    await q.add("benchmark", data, { jobId: data.jobId });
+    // A worker that took the job and died: its lock (300 ms) is never renewed.
+    const ghost = new Worker(stallQueue, null, { connection, lockDuration: 300 });
+    const taken = await ghost.getNextJob("ghost-token");
+    expect(taken?.id).toBe(data.jobId);
+    await ghost.close();
+    const workDir = join(tmp, "stall-work");
+    const bw = await startBenchmarkWorker({
+      queueName: stallQueue,
+      connection,
+      redis,
+      keyPrefix: `${stallQueue}:`,
+      deps: {
+        store: createLocalArchiveStore(join(tmp, "stall-archive")),
+        spoolDir: join(tmp, "stall-spool"),
+        workDir,
+        cloneCacheDir: join(tmp, "clones"),
+        clusterStateFile: join(tmp, "stall-groups.json"),
+        checkName: "mlxbench",
+        logger,
+        createPublisher: (_job, runDir) => createDryRunPublisher(runDir),
+      },
+      logger,
+      stalledIntervalMs: 200,
+      maxStalledCount: 0,
+    });
+    try {
+      let state = "";
+      for (let i = 0; i < 200 && state !== "failed"; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        state = (await (await q.getJob(data.jobId))?.getState()) ?? "";
+      }
+      expect(state).toBe("failed");
+      expect((await q.getJob(data.jobId))?.failedReason).toBe(
+        "job stalled more than allowable limit",
+      );
+      const file = join(workDir, "runs", data.jobId, "github", "check-run.json");
+      let check: { conclusion?: string; output?: { title?: string; summary?: string } } = {};
+      for (let i = 0; i < 100 && check.conclusion === undefined; i++) {
+        check = JSON.parse(await readFile(file, "utf8").catch(() => "{}")) as typeof check;
+        if (check.conclusion === undefined) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(check.conclusion).toBe("failure");
+      expect(check.output?.title).toBe("Run abandoned");
+      expect(check.output?.summary).toContain("job stalled more than allowable limit");
+    } finally {
+      await bw.close();
+      await q.obliterate({ force: true });
+      await q.close();
+    }
   });
 
   it("retries a transient failure with backoff, then concludes on the last attempt", async () => {

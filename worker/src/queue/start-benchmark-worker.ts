@@ -25,6 +25,8 @@ export interface BenchmarkWorkerOptions {
   logger: Logger;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** Stalls (a worker that lost its lock, e.g. killed) before BullMQ fails the job. Default 2. */
+  maxStalledCount?: number;
   /** Attempts for transient faults when the job's own options allow fewer. */
   maxAttempts?: number;
   backoffMs?: number;
@@ -152,7 +154,7 @@ export async function startBenchmarkWorker(opts: BenchmarkWorkerOptions): Promis
     concurrency: 1,
     lockDuration: opts.lockDurationMs ?? 60_000,
     stalledInterval: opts.stalledIntervalMs ?? 30_000,
-    maxStalledCount: 2,
+    maxStalledCount: opts.maxStalledCount ?? 2,
   });
   worker.on("error", (err) => logger.error({ err }, "worker error"));
   worker.on("failed", (job, err) => {
