@@ -276,7 +276,6 @@ export async function runJob(
     }
     if (read.ok && !outcome) {
       const config = read.config;
-      repoConfig = config;
       const profile = isDefaultBranchRun(job) ? "default_branch" : "pull_request";
       const modes = config.suite[profile].modes;
       cluster = createClusterManager({
