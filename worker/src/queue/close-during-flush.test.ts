@@ -6,10 +6,10 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BenchmarkJob } from "@mlxbench/proto";
 import { createLocalArchiveStore, type ArchiveStore } from "../archive/index.js";
 import { createDryRunPublisher, DRY_RUN_FILES } from "../github/index.js";
 import { startBenchmarkWorker, workerRedisOptions } from "./index.js";
+import { unreachableJob } from "./test-support.js";
 
 const logger = pino({ level: "silent" });
 const queueName = `test-close-${randomUUID()}`;
@@ -77,22 +77,7 @@ describe("the benchmark worker shutting down", () => {
       "application/json",
     );
     armed = true;
-    const data: BenchmarkJob = {
-      schemaVersion: 1,
-      jobId: "close-during-flush-1",
-      installationId: 1,
-      repository: {
-        fullName: "octo/hello",
-        cloneUrl: join(tmp, "no-such-repo"),
-        defaultBranch: "main",
-        private: false,
-      },
-      commit: { sha: "c".repeat(40) },
-      trigger: "manual",
-      suite: { quick: true, skipValidation: false, skipCommunication: false },
-      requestedBy: "octocat",
-      queuedAt: new Date().toISOString(),
-    };
+    const data = unreachableJob("close-during-flush-1", tmp, "c".repeat(40));
     await producer.add("benchmark", data, { jobId: data.jobId });
     await putWaiting;
     const closed = bw.close();

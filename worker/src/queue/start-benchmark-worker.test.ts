@@ -6,10 +6,10 @@ import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BenchmarkJob } from "@mlxbench/proto";
 import { createLocalArchiveStore, loadRun } from "../archive/index.js";
 import { createDryRunPublisher } from "../github/index.js";
 import { startBenchmarkWorker, workerRedisOptions, type BenchmarkWorker } from "./index.js";
+import { unreachableJob } from "./test-support.js";
 
 const logger = pino({ level: "silent" });
 const queueName = `test-${randomUUID()}`;
@@ -82,22 +82,7 @@ describe("the benchmark worker", () => {
     const stallQueue = `test-${randomUUID()}`;
     const connection = workerRedisOptions("redis://127.0.0.1:6379");
     const q = new Queue(stallQueue, { connection });
-    const data: BenchmarkJob = {
-      schemaVersion: 1,
-      jobId: "stalled-1",
-      installationId: 1,
-      repository: {
-        fullName: "octo/hello",
-        cloneUrl: join(tmp, "no-such-repo"),
-        defaultBranch: "main",
-        private: false,
-      },
-      commit: { sha: "c".repeat(40) },
-      trigger: "manual",
-      suite: { quick: true, skipValidation: false, skipCommunication: false },
-      requestedBy: "octocat",
-      queuedAt: new Date().toISOString(),
-    };
+    const data = unreachableJob("stalled-1", tmp, "c".repeat(40));
     await q.add("benchmark", data, { jobId: data.jobId });
     // A worker that took the job and died: its lock (300 ms) is never renewed.
     const ghost = new Worker(stallQueue, null, { connection, lockDuration: 300 });
@@ -151,22 +136,7 @@ describe("the benchmark worker", () => {
   });
 
   it("retries a transient failure with backoff, then concludes on the last attempt", async () => {
-    const data: BenchmarkJob = {
-      schemaVersion: 1,
-      jobId: "unreachable-1",
-      installationId: 1,
-      repository: {
-        fullName: "octo/hello",
-        cloneUrl: join(tmp, "no-such-repo"),
-        defaultBranch: "main",
-        private: false,
-      },
-      commit: { sha: "b".repeat(40) },
-      trigger: "manual",
-      suite: { quick: true, skipValidation: false, skipCommunication: false },
-      requestedBy: "octocat",
-      queuedAt: new Date().toISOString(),
-    };
+    const data = unreachableJob("unreachable-1", tmp, "b".repeat(40));
     await producer.add("benchmark", data, { jobId: data.jobId });
     const { job, state } = await finished(data.jobId);
     expect(state).toBe("completed");
