@@ -1,3 +1,4 @@
+import { QueueEnv } from "@mlxbench/proto";
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
 
@@ -32,17 +33,8 @@ export const Config = z.object({
       "must be a PEM private key",
     ),
   GITHUB_API_URL: z.url().optional(),
-  REDIS_URL: z
-    .string()
-    .default("redis://127.0.0.1:6379")
-    .refine((s) => /^rediss?:\/\//.test(s), "must start with redis:// or rediss://"),
-  /** One queue per cluster. */
-  QUEUE_NAME: z
-    .string()
-    .default("mlxbench-default")
-    .refine((s) => /^[A-Za-z0-9_.-]+$/.test(s), "may only hold letters, digits, '_', '.', '-'"),
-  /** Prefix of the service's own Redis keys (dedupe, PR records, cancel signals). */
-  KEY_PREFIX: z.string().default("mlxbench:"),
+  /** REDIS_URL, QUEUE_NAME, KEY_PREFIX: shared with the worker. */
+  ...QueueEnv,
   PUBLIC_URL: z
     .url({ error: "must be an absolute URL (where the archive pages are served)" })
     .transform((s) => s.replace(/\/+$/, "")),

@@ -1,3 +1,4 @@
+import { QueueEnv } from "@mlxbench/proto";
 import { z } from "zod";
 
 const flag = z
@@ -11,17 +12,8 @@ const ms = (fallback: number) => z.coerce.number().int().positive().default(fall
 /** The worker's environment; every default is the local one (Redis on localhost, a local archive, dry-run publishing). */
 export const WorkerConfig = z
   .object({
-    REDIS_URL: z
-      .string()
-      .default("redis://127.0.0.1:6379")
-      .refine((s) => /^rediss?:\/\//.test(s), "must start with redis:// or rediss://"),
-    /** One queue per cluster: the cluster this worker drives. */
-    QUEUE_NAME: z
-      .string()
-      .default("mlxbench-default")
-      .refine((s) => /^[A-Za-z0-9_.-]+$/.test(s), "may only hold letters, digits, '_', '.', '-'"),
-    /** The service's KEY_PREFIX: where it sets cancel keys of superseded jobs. */
-    KEY_PREFIX: z.string().default("mlxbench:"),
+    /** REDIS_URL, QUEUE_NAME (the cluster this worker drives), the service's KEY_PREFIX. */
+    ...QueueEnv,
     /** No bucket: the archive is ARCHIVE_DIR. */
     ARCHIVE_BUCKET: z.string().min(3).optional(),
     ARCHIVE_PREFIX: z.string().optional(),
