@@ -14,10 +14,9 @@ import {
 import { sampleRunResult } from "../archive/test-support.js";
 import { createFixtureRepo, type FixtureRepo } from "../checkout/test-support.js";
 import { parseConfigYaml } from "../config/index.js";
-import { createGitHubPublisher, createInstallationOctokit } from "../github/index.js";
 import { expectFingerprint } from "./find-reusable-run.js";
 import { runJob, type PipelineDeps } from "./index.js";
-import { simConfigYaml, simPorts } from "./test-support.js";
+import { publishToDouble, simConfigYaml, simPorts } from "./test-support.js";
 
 const REPO = "octo/hello";
 const HOUR = 3_600_000;
@@ -69,20 +68,7 @@ function deps(): PipelineDeps {
     clusterStateFile: join(tmp, "groups.json"),
     checkName: "mlxbench",
     logger,
-    createPublisher: (j) =>
-      createGitHubPublisher({
-        octokit: createInstallationOctokit({
-          appId: gh.appId,
-          privateKey: gh.privateKey,
-          installationId: 1,
-          baseUrl: gh.url,
-          logger,
-          retries: 0,
-        }),
-        job: j,
-        checkName: "mlxbench",
-        logger,
-      }),
+    createPublisher: publishToDouble(gh, logger),
     publishRetry: { attempts: 2, baseDelayMs: 10 },
   };
 }

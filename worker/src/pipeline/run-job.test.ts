@@ -7,13 +7,9 @@ import { createGitHubDouble, type GitHubDouble } from "@mlxbench/sim/github";
 import type { BenchmarkJob } from "@mlxbench/proto";
 import { createLocalArchiveStore, loadRun, type ArchiveStore } from "../archive/index.js";
 import { createFixtureRepo, type FixtureRepo } from "../checkout/test-support.js";
-import {
-  createDryRunPublisher,
-  createGitHubPublisher,
-  createInstallationOctokit,
-} from "../github/index.js";
+import { createDryRunPublisher } from "../github/index.js";
 import { PermanentJobError, TransientJobError, runJob, type PipelineDeps } from "./index.js";
-import { simConfigYaml, simPorts } from "./test-support.js";
+import { publishToDouble, simConfigYaml, simPorts } from "./test-support.js";
 
 const REPO = "octo/hello";
 const logger = pino({ level: "silent" });
@@ -69,20 +65,7 @@ function deps(createPublisher: PipelineDeps["createPublisher"]): PipelineDeps {
   };
 }
 
-const github = (): PipelineDeps["createPublisher"] => (j) =>
-  createGitHubPublisher({
-    octokit: createInstallationOctokit({
-      appId: gh.appId,
-      privateKey: gh.privateKey,
-      installationId: 1,
-      baseUrl: gh.url,
-      logger,
-      retries: 0,
-    }),
-    job: j,
-    checkName: "mlxbench",
-    logger,
-  });
+const github = (): PipelineDeps["createPublisher"] => publishToDouble(gh, logger);
 
 describe("runJob", () => {
   it("fails the check on an invalid .mlxbench.yml, quoting the problem and its line", async () => {

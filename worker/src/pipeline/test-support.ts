@@ -1,6 +1,10 @@
 // Test support (not exported from index.ts): a `.mlxbench.yml` that starts the reference cluster.
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import type { Logger } from "pino";
+import type { GitHubDouble } from "@mlxbench/sim/github";
+import { createGitHubPublisher, createInstallationOctokit } from "../github/index.js";
+import type { PipelineDeps } from "./index.js";
 
 const SIM_MAIN = fileURLToPath(new URL("../../../sim/src/main.ts", import.meta.url));
 const TSX = import.meta.resolve("tsx");
@@ -62,4 +66,22 @@ export function simConfigYaml(o: SimConfigOptions): string {
     `  default_branch: ${profile}`,
     "",
   ].join("\n");
+}
+
+/** Publishes to the GitHub double as installation 1, without Octokit's own retries. */
+export function publishToDouble(gh: GitHubDouble, logger: Logger): PipelineDeps["createPublisher"] {
+  return (job) =>
+    createGitHubPublisher({
+      octokit: createInstallationOctokit({
+        appId: gh.appId,
+        privateKey: gh.privateKey,
+        installationId: 1,
+        baseUrl: gh.url,
+        logger,
+        retries: 0,
+      }),
+      job,
+      checkName: "mlxbench",
+      logger,
+    });
 }
