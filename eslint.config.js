@@ -10,7 +10,7 @@ export default tseslint.config(
       "**/cdk.out/**",
       "test-artifacts/**",
       "**/*.cjs",
-      "worker/bin/**",
+      "suite/bin/**",
     ],
   },
   js.configs.recommended,

@@ -15,7 +15,7 @@ import {
   INSTALLATION_ID,
   REPO,
 } from "../../service/src/testing/index.js";
-import { S3RVER_CREDENTIALS, startTestS3 } from "../src/archive/test-support.js";
+import { S3RVER_CREDENTIALS, startTestS3 } from "@mlxbench/archive/testing";
 import { createFixtureRepo } from "../src/checkout/test-support.js";
 import { simConfigYaml, simPorts } from "../src/pipeline/test-support.js";
 import type { RunJobOutcome } from "../src/pipeline/index.js";

@@ -17,13 +17,8 @@ import {
   REPO,
   type Harness,
 } from "../../service/src/testing/index.js";
-import {
-  createS3ArchiveStore,
-  listRuns,
-  loadRun,
-  type ArchiveStore,
-} from "../src/archive/index.js";
-import { S3RVER_CREDENTIALS, startTestS3, type TestS3 } from "../src/archive/test-support.js";
+import { createS3ArchiveStore, listRuns, loadRun, type ArchiveStore } from "@mlxbench/archive";
+import { S3RVER_CREDENTIALS, startTestS3, type TestS3 } from "@mlxbench/archive/testing";
 import { createFixtureRepo, type FixtureRepo } from "../src/checkout/test-support.js";
 import { simConfigYaml, simPorts } from "../src/pipeline/test-support.js";
 import {

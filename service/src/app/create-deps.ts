@@ -7,7 +7,7 @@ import {
   createS3ArchiveStore,
   createS3Client,
   type ArchiveStore,
-} from "@mlxbench/worker/archive";
+} from "@mlxbench/archive";
 import type { Config } from "../config/index.js";
 import { loadPagesConfig } from "../pages/index.js";
 import { createGitHubClientFactory } from "../github/index.js";

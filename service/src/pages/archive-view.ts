@@ -7,8 +7,8 @@ import {
   RunMeta,
   runKeys,
   type ArchiveStore,
-} from "@mlxbench/worker/archive";
-import type { Verdict } from "@mlxbench/worker/verdict";
+} from "@mlxbench/archive";
+import type { Verdict } from "@mlxbench/verdict";
 
 /** One archived document as the pages see it: a corrupt one is reported, not thrown. */
 export type Doc<T> =

@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { RunResult } from "@mlxbench/proto";
-import type { RunMeta } from "@mlxbench/worker/archive";
+import type { RunMeta } from "@mlxbench/archive";
 import type { Doc } from "./archive-view.js";
 import { SAME_WITHIN_PCT, type CompareRow } from "./compare-runs.js";
 import { Badge, Layout, Notice } from "./layout.js";

@@ -1,5 +1,5 @@
 import type { Direction, MetricResult, RunResult } from "@mlxbench/proto";
-import { computeMedian } from "@mlxbench/worker/stats";
+import { computeMedian } from "@mlxbench/verdict/stats";
 import type { VerdictDoc } from "./archive-view.js";
 
 /** A run's level of a metric: the median of its finite samples, else its p50. */

@@ -5,13 +5,7 @@ import * as quickchart from "quickchart-js";
 import { pino, type Logger } from "pino";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { RunResult } from "@mlxbench/proto";
-import {
-  listRuns,
-  RunConclusion,
-  RunMeta,
-  runKeys,
-  type ArchiveStore,
-} from "@mlxbench/worker/archive";
+import { listRuns, RunConclusion, RunMeta, runKeys, type ArchiveStore } from "@mlxbench/archive";
 import {
   isSegment,
   loadRunDocs,
@@ -20,7 +14,7 @@ import {
   readRepoState,
   type RepoState,
 } from "./archive-view.js";
-import type { renderChartPng as RenderChartPng } from "@mlxbench/worker/report/charts";
+import type { renderChartPng as RenderChartPng } from "@mlxbench/suite/report/charts";
 import { compareChartConfig, compareChartHeight, trendChartConfig } from "./chart-configs.js";
 
 /**
@@ -28,7 +22,7 @@ import { compareChartConfig, compareChartHeight, trendChartConfig } from "./char
  * routes and a runtime that lacks it (a Lambda bundle built on another platform).
  */
 const renderChartPng: typeof RenderChartPng = async (...args) =>
-  (await import("@mlxbench/worker/report/charts")).renderChartPng(...args);
+  (await import("@mlxbench/suite/report/charts")).renderChartPng(...args);
 import { buildMetricRows, compareRuns } from "./compare-runs.js";
 import { ComparePage, type ComparedRun } from "./compare-page.js";
 import {

@@ -1,6 +1,6 @@
 import type { Direction } from "@mlxbench/proto";
-import { listRuns, loadRunResult, type ArchiveStore } from "@mlxbench/worker/archive";
-import { computeMedian, createRng, detectChangePoints } from "@mlxbench/worker/stats";
+import { listRuns, loadRunResult, type ArchiveStore } from "@mlxbench/archive";
+import { computeMedian, createRng, detectChangePoints } from "@mlxbench/verdict/stats";
 
 export interface TrendPoint {
   runId: string;

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runKeys } from "@mlxbench/worker/archive";
+import { runKeys } from "@mlxbench/archive";
 import {
   createPagesRoutes,
   loadPagesConfig,

@@ -1,7 +1,7 @@
 import type { FC } from "hono/jsx";
 import { raw } from "hono/html";
 import type { RunResult } from "@mlxbench/proto";
-import type { RunMeta } from "@mlxbench/worker/archive";
+import type { RunMeta } from "@mlxbench/archive";
 import type { Doc, VerdictDoc } from "./archive-view.js";
 import type { MetricRow } from "./compare-runs.js";
 import { Badge, Layout, Notice } from "./layout.js";

@@ -1,5 +1,5 @@
 import type { FC } from "hono/jsx";
-import type { RunMeta } from "@mlxbench/worker/archive";
+import type { RunMeta } from "@mlxbench/archive";
 import { Badge, Layout } from "./layout.js";
 import { formatDuration, formatTime, shortSha } from "./format.js";
 

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { MlxbenchConfigError, type MlxbenchConfig } from "@mlxbench/proto";
-import { defaultConfig, parseConfigYaml } from "../config/index.js";
+import { defaultConfig, parseConfigYaml } from "@mlxbench/suite/config";
 
 export const CONFIG_FILE = ".mlxbench.yml";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { MetricVerdict, Verdict } from "../verdict/index.js";
-import { sampleRunResult } from "../archive/test-support.js";
+import type { MetricVerdict, Verdict } from "@mlxbench/verdict";
+import { sampleRunResult } from "@mlxbench/archive/testing";
 import { fence, renderSummary, renderTitle, truncateText } from "./index.js";
 
 function metric(key: string, outcome: MetricVerdict["outcome"], percent: number): MetricVerdict {

@@ -1,5 +1,5 @@
 import type { MetricResult, RunResult } from "@mlxbench/proto";
-import type { MetricVerdict, Verdict } from "../verdict/index.js";
+import type { MetricVerdict, Verdict } from "@mlxbench/verdict";
 import { LIMITS, truncateText } from "./limits.js";
 
 export type CheckConclusion = "success" | "failure" | "neutral" | "cancelled";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GateConfig, type RunResult } from "@mlxbench/proto";
-import { sampleRunResult } from "../archive/test-support.js";
+import { sampleRunResult } from "@mlxbench/archive/testing";
 import type { CheckConclusion } from "../github/index.js";
 import { decideGate } from "./decide-gate.js";
 import { mergeRunResults } from "./merge-run-results.js";

@@ -5,8 +5,8 @@ import type {
   MlxbenchConfig,
   RunResult,
 } from "@mlxbench/proto";
-import { listRuns, loadRun, type ArchiveStore, type RunMeta } from "../archive/index.js";
-import { hashSuiteOptions, resolveSuiteOptions } from "../suite/index.js";
+import { listRuns, loadRun, type ArchiveStore, type RunMeta } from "@mlxbench/archive";
+import { hashSuiteOptions, resolveSuiteOptions } from "@mlxbench/suite";
 import { flagsOf } from "./job-context.js";
 
 /**

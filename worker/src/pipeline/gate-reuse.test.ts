@@ -5,15 +5,10 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubDouble, type GitHubDouble } from "@mlxbench/sim/github";
 import type { BenchmarkJob } from "@mlxbench/proto";
-import {
-  archiveRun,
-  createLocalArchiveStore,
-  loadRun,
-  type ArchiveStore,
-} from "../archive/index.js";
-import { sampleRunResult } from "../archive/test-support.js";
+import { archiveRun, createLocalArchiveStore, loadRun, type ArchiveStore } from "@mlxbench/archive";
+import { sampleRunResult } from "@mlxbench/archive/testing";
 import { createFixtureRepo, type FixtureRepo } from "../checkout/test-support.js";
-import { parseConfigYaml } from "../config/index.js";
+import { parseConfigYaml } from "@mlxbench/suite/config";
 import { expectFingerprint } from "./find-reusable-run.js";
 import { runJob, type PipelineDeps } from "./index.js";
 import { publishToDouble, simConfigYaml, simPorts } from "./test-support.js";

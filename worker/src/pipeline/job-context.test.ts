@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseBenchmarkJob, parseMlxbenchConfig, type BenchmarkJob } from "@mlxbench/proto";
-import { resolveSuiteOptions } from "../suite/index.js";
+import { resolveSuiteOptions } from "@mlxbench/suite";
 import { explicitQuickOf, flagsOf } from "./job-context.js";
 
 function job(suite: Record<string, unknown>, trigger = "pull_request"): BenchmarkJob {

@@ -1,5 +1,5 @@
 import type { BenchmarkJob, SuiteOptions } from "@mlxbench/proto";
-import type { SuiteFlags } from "../suite/index.js";
+import type { SuiteFlags } from "@mlxbench/suite";
 
 /** The branch a run is filed under: the pushed branch, `pull/N` for a PR, else the ref. */
 export function branchOf(job: BenchmarkJob): string {

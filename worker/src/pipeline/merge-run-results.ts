@@ -1,5 +1,5 @@
 import type { MetricResult, RunResult } from "@mlxbench/proto";
-import { summarize } from "../measure/index.js";
+import { summarize } from "@mlxbench/suite/measure";
 
 /**
  * Pools the samples of two runs with the same options: the re-run of an inconclusive verdict

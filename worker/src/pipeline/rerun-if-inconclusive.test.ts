@@ -1,9 +1,9 @@
 import type { RunResult } from "@mlxbench/proto";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import type { Verdict } from "../verdict/index.js";
+import type { Verdict } from "@mlxbench/verdict";
 import { rerunIfInconclusive } from "./rerun-if-inconclusive.js";
-import { sampleRunResult } from "../archive/test-support.js";
+import { sampleRunResult } from "@mlxbench/archive/testing";
 
 const log = pino({ level: "silent" });
 

@@ -1,6 +1,6 @@
 import type { RunResult } from "@mlxbench/proto";
 import type { Logger } from "pino";
-import type { Verdict } from "../verdict/index.js";
+import type { Verdict } from "@mlxbench/verdict";
 import { mergeRunResults } from "./merge-run-results.js";
 
 export interface Judged {

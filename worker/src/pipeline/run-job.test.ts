@@ -5,7 +5,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubDouble, type GitHubDouble } from "@mlxbench/sim/github";
 import type { BenchmarkJob } from "@mlxbench/proto";
-import { createLocalArchiveStore, loadRun, type ArchiveStore } from "../archive/index.js";
+import { createLocalArchiveStore, loadRun, type ArchiveStore } from "@mlxbench/archive";
 import { createFixtureRepo, type FixtureRepo } from "../checkout/test-support.js";
 import { createDryRunPublisher } from "../github/index.js";
 import { PermanentJobError, TransientJobError, runJob, type PipelineDeps } from "./index.js";

@@ -16,7 +16,7 @@ import {
   type ArchiveStore,
   type RetryOptions,
   type RunArtifact,
-} from "../archive/index.js";
+} from "@mlxbench/archive";
 import {
   CONFIG_FILE,
   describeConfigProblems,
@@ -39,7 +39,7 @@ import {
   deriveVerdictConfig,
   diffFingerprintIdentity,
   type Verdict,
-} from "../verdict/index.js";
+} from "@mlxbench/verdict";
 import { decideGate } from "./decide-gate.js";
 import { PermanentJobError, TransientJobError } from "./errors.js";
 import { expectFingerprint, findReusableRun, type ReusableRun } from "./find-reusable-run.js";

@@ -1,5 +1,5 @@
 import type { ClusterMode, MlxbenchConfig, RunResult, RunSource } from "@mlxbench/proto";
-import type { SuiteFlags } from "../suite/index.js";
+import type { SuiteFlags } from "@mlxbench/suite";
 
 /** What the parent asks the suite child to run. */
 export interface SuiteChildSpec {

@@ -9,7 +9,7 @@ import {
   systemClock,
   type ClusterLifecycle,
   type ProgressReporter,
-} from "../suite/index.js";
+} from "@mlxbench/suite";
 import type { ChildMessage, ParentMessage, SuiteChildSpec } from "./suite-child-protocol.js";
 
 const send = (m: ChildMessage): void => {

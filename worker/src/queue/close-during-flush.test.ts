@@ -6,7 +6,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLocalArchiveStore, type ArchiveStore } from "../archive/index.js";
+import { createLocalArchiveStore, type ArchiveStore } from "@mlxbench/archive";
 import { createDryRunPublisher, DRY_RUN_FILES } from "../github/index.js";
 import { startBenchmarkWorker, workerRedisOptions } from "./index.js";
 import { unreachableJob } from "./test-support.js";

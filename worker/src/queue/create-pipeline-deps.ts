@@ -6,7 +6,7 @@ import {
   createS3ArchiveStore,
   createS3Client,
   type ArchiveStore,
-} from "../archive/index.js";
+} from "@mlxbench/archive";
 import {
   createDryRunPublisher,
   createGitHubPublisher,

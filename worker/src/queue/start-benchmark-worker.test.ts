@@ -6,7 +6,7 @@ import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLocalArchiveStore, loadRun } from "../archive/index.js";
+import { createLocalArchiveStore, loadRun } from "@mlxbench/archive";
 import { createDryRunPublisher } from "../github/index.js";
 import { startBenchmarkWorker, workerRedisOptions, type BenchmarkWorker } from "./index.js";
 import { unreachableJob } from "./test-support.js";

@@ -2,7 +2,7 @@ import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullm
 import type { Redis, RedisOptions } from "ioredis";
 import type { Logger } from "pino";
 import { BenchmarkJob, jobCancelKey } from "@mlxbench/proto";
-import { flushSpool } from "../archive/index.js";
+import { flushSpool } from "@mlxbench/archive";
 import { killLeftoverGroups } from "../cluster/index.js";
 import { renderSummary } from "../github/index.js";
 import {

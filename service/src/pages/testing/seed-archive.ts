@@ -11,10 +11,10 @@ import {
   type ArchiveStore,
   type RunArtifact,
   type RunMeta,
-} from "@mlxbench/worker/archive";
-import { latencyDistributionChart, renderChartPng } from "@mlxbench/worker/report/charts";
-import { createRng, drawNormal, type Rng } from "@mlxbench/worker/stats";
-import { computeVerdict, parseVerdictConfig, type Verdict } from "@mlxbench/worker/verdict";
+} from "@mlxbench/archive";
+import { latencyDistributionChart, renderChartPng } from "@mlxbench/suite/report/charts";
+import { createRng, drawNormal, type Rng } from "@mlxbench/verdict/stats";
+import { computeVerdict, parseVerdictConfig, type Verdict } from "@mlxbench/verdict";
 
 // A seeded archive for the pages' tests: a public repository with a default-branch history whose
 // end-to-end latency shifts up at SHIFT_AT, pull-request runs with each kind of verdict, a run with

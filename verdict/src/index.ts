@@ -32,4 +32,4 @@ export {
   VerdictConfig,
   VerdictConfigError,
 } from "./verdict-config.js";
-export { detectChangePoints } from "../stats/index.js";
+export { detectChangePoints } from "./stats/index.js";

@@ -6,8 +6,8 @@ import {
   decodeTensor,
   encodeTensor,
 } from "@mlxbench/proto";
-import { runLoad } from "../measure/index.js";
-import type { LoadResult } from "../measure/index.js";
+import { runLoad } from "./measure/index.js";
+import type { LoadResult } from "./measure/index.js";
 import { roundTripTensor } from "./cluster-tensor-round-trip.js";
 import { DistributedStatusBody, getOptionalClusterJson } from "./cluster-http.js";
 import type { SuiteDeps } from "./deps.js";

@@ -1,4 +1,4 @@
-import type { ProgressReporter } from "../suite/index.js";
+import type { ProgressReporter } from "../index.js";
 
 export interface ProgressStream {
   write(chunk: string): unknown;

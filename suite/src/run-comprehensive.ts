@@ -6,8 +6,8 @@ import {
   startResourceSampler,
   tpotOf,
   ttftOf,
-} from "../measure/index.js";
-import type { LoadResult, ResourceSummary } from "../measure/index.js";
+} from "./measure/index.js";
+import type { LoadResult, ResourceSummary } from "./measure/index.js";
 import type { SuiteDeps } from "./deps.js";
 import { describeError } from "./errors.js";
 import { samplesOf, summarizeLoad, type LoadSummary } from "./load-summary.js";

@@ -1,5 +1,5 @@
-import type { LoadResult, RequestRecord } from "../measure/index.js";
-import { e2eOf, ttftOf, tpotOf } from "../measure/index.js";
+import type { LoadResult, RequestRecord } from "./measure/index.js";
+import { e2eOf, ttftOf, tpotOf } from "./measure/index.js";
 
 /** One request as the reports keep it: enough to recompute every metric but the ITL. */
 export interface CompactRecord {

@@ -5,7 +5,7 @@ import {
   type MetricResult,
   type RunResult,
 } from "@mlxbench/proto";
-import { createRng, drawNormal, simulateSamples, type NoiseShape } from "../stats/index.js";
+import { createRng, drawNormal, simulateSamples, type NoiseShape } from "./stats/index.js";
 
 export const FINGERPRINT: Fingerprint = {
   hardware: "Apple M2 Ultra 192GB macOS 15",

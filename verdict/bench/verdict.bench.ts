@@ -13,7 +13,7 @@ import {
   type NoiseShape,
   type Rng,
 } from "../src/stats/index.js";
-import { computeVerdict, parseVerdictConfig } from "../src/verdict/index.js";
+import { computeVerdict, parseVerdictConfig } from "../src/index.js";
 
 const SEED = 7;
 const CLEAN_PRS = Number(process.env.CLEAN_PRS ?? 1000);

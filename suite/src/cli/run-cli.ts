@@ -13,7 +13,7 @@ import {
   type Clock,
   type ComponentName,
   type SuiteRunOutput,
-} from "../suite/index.js";
+} from "../index.js";
 import { CliUsageError, parseCli } from "./parse-cli.js";
 import { createProgressReporter, type ProgressStream } from "./progress-reporter.js";
 import { USAGE, type Command } from "./usage.js";

@@ -1,5 +1,5 @@
-import type { CompareResult, ModeMeasurement } from "../../suite/run-compare.js";
-import { median } from "../../suite/metric.js";
+import type { CompareResult, ModeMeasurement } from "../../run-compare.js";
+import { median } from "../../metric.js";
 import { bullets, num, pct, table } from "./format.js";
 
 export function renderPerformanceReport(p: CompareResult, chart?: string): string {

@@ -1,5 +1,5 @@
-import type { ComprehensiveResult } from "../../suite/run-comprehensive.js";
-import { median } from "../../suite/metric.js";
+import type { ComprehensiveResult } from "../../run-comprehensive.js";
+import { median } from "../../metric.js";
 import { bullets, bytesLabel, num, pct, STATS_HEADER, statsRow, table } from "./format.js";
 
 export function renderComprehensiveReport(

@@ -1,7 +1,7 @@
 import type { RunResult } from "@mlxbench/proto";
-import type { ReadinessAssessment } from "../../suite/assess-readiness.js";
-import { median } from "../../suite/metric.js";
-import type { SuiteReports } from "../../suite/run-suite.js";
+import type { ReadinessAssessment } from "../../assess-readiness.js";
+import { median } from "../../metric.js";
+import type { SuiteReports } from "../../run-suite.js";
 import { bullets, num, pct, table } from "./format.js";
 
 const VERDICT_LINE: Record<RunResult["readiness"]["verdict"], string> = {

@@ -1,6 +1,6 @@
 import type { ClusterMode, CostConfig, MetricResult } from "@mlxbench/proto";
-import { e2eOf, runLoad, startResourceSampler } from "../measure/index.js";
-import type { ResourceSummary } from "../measure/index.js";
+import { e2eOf, runLoad, startResourceSampler } from "./measure/index.js";
+import type { ResourceSummary } from "./measure/index.js";
 import type { ClusterLifecycle } from "./cluster-lifecycle.js";
 import { DistributedStatusBody, getOptionalClusterJson } from "./cluster-http.js";
 import type { SuiteDeps } from "./deps.js";

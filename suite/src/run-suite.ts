@@ -15,14 +15,14 @@ import {
   singleVsDistributedChart,
   throughputVsConcurrencyChart,
   transferRateChart,
-} from "../report/charts/index.js";
+} from "./report/charts/index.js";
 import {
   renderCommunicationReport,
   renderComprehensiveReport,
   renderExecutiveSummary,
   renderPerformanceReport,
   renderValidationReport,
-} from "../report/markdown/index.js";
+} from "./report/markdown/index.js";
 import { assessReadiness, type ReadinessAssessment } from "./assess-readiness.js";
 import type { ClusterLifecycle } from "./cluster-lifecycle.js";
 import { GpuInfoBody, getOptionalClusterJson } from "./cluster-http.js";

@@ -1,5 +1,5 @@
-import type { CommunicationResult } from "../../suite/run-communication.js";
-import { median } from "../../suite/metric.js";
+import type { CommunicationResult } from "../../run-communication.js";
+import { median } from "../../metric.js";
 import { bullets, bytesLabel, num, table } from "./format.js";
 
 export function renderCommunicationReport(c: CommunicationResult, chart?: string): string {

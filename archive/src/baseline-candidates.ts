@@ -1,5 +1,5 @@
 import type { RunResult } from "@mlxbench/proto";
-import type { ArchivedRunRef } from "../verdict/archived-run-ref.js";
+import type { ArchivedRunRef } from "@mlxbench/verdict";
 import type { ArchiveStore } from "./archive-store.js";
 import { listRuns } from "./list-runs.js";
 import { loadRunResult } from "./load-run.js";

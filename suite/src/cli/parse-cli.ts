@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import type { SuiteFlags } from "../suite/index.js";
+import type { SuiteFlags } from "../index.js";
 import { COMMANDS, type Command } from "./usage.js";
 
 /** Bad command-line input; the CLI prints the message and exits with 2. */

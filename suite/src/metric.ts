@@ -1,5 +1,5 @@
 import type { Direction, MetricResult } from "@mlxbench/proto";
-import { summarize } from "../measure/index.js";
+import { summarize } from "./measure/index.js";
 
 export type Component = MetricResult["component"];
 

@@ -10,7 +10,7 @@ import {
   studentTQuantile,
   studentTTwoSidedP,
   testMannWhitney,
-} from "../stats/index.js";
+} from "./stats/index.js";
 import type { MetricChange, MetricEvidence, MetricVerdict } from "./metric-verdict.js";
 import { readThresholdPct, type VerdictConfig } from "./verdict-config.js";
 

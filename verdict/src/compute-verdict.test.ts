@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "@mlxbench/proto";
-import { createRng, NOISE_SHAPES } from "../stats/index.js";
+import { createRng, NOISE_SHAPES } from "./stats/index.js";
 import { computeVerdict } from "./compute-verdict.js";
 import { makeMetric, makeRun, makeScenario, type SeriesSpec } from "./make-run.test-helper.js";
 import { deriveVerdictConfig, parseVerdictConfig, VerdictConfigError } from "./verdict-config.js";

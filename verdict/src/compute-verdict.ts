@@ -1,5 +1,5 @@
 import { RESULT_SCHEMA_VERSION, RunResult, type MetricResult } from "@mlxbench/proto";
-import { adjustHolm } from "../stats/index.js";
+import { adjustHolm } from "./stats/index.js";
 import {
   classifyMetric,
   findSampleProblem,
