@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `npm test`: every test group runs and reports, even when an earlier one fails (a `&&` chain hid
+# the end-to-end tests whenever a unit test failed). The end-to-end files run last and alone: they
+# drive the reference cluster, and a second test file beside them on 2 cores slows both.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 2
+
+names=()
+codes=()
+run_group() {
+  local name=$1
+  shift
+  printf '\n== test group: %s\n' "$name"
+  "$@"
+  local code=$?
+  names+=("$name")
+  codes+=("$code")
+}
+
+run_group "unit and integration" npx vitest run --exclude "worker/test/**" "$@"
+run_group "end-to-end (worker/test)" npx vitest run worker/test "$@"
+
+printf '\n== test groups\n'
+failed=0
+for i in "${!names[@]}"; do
+  if [[ ${codes[$i]} -eq 0 ]]; then
+    printf '  passed  %s\n' "${names[$i]}"
+  else
+    printf '  FAILED  %s (exit %s)\n' "${names[$i]}" "${codes[$i]}"
+    failed=1
+  fi
+done
+exit "$failed"
