@@ -1,33 +1,29 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { HTTPException } from "hono/http-exception";
-import type { Queue } from "bullmq";
-import type { Redis } from "ioredis";
-import type { Logger } from "pino";
-import type { Config } from "../config/index.js";
-import type { GitHubClientFactory } from "../github/index.js";
-import { createPagesRoutes, type PagesDeps } from "../pages/index.js";
-import { createWebhookHandler } from "./receive-webhook.js";
+import { createPagesRoutes } from "../pages/index.js";
+import type { AppDeps } from "./app-deps.js";
+import { handleError } from "./handle-error.js";
+import {
+  claimWebhookDelivery,
+  readWebhookEvent,
+  verifyWebhookSignature,
+} from "./middleware/index.js";
+import { receiveWebhook } from "./receive-webhook.js";
+import type { WebhookEnv } from "./webhook-env.js";
+
+export type { AppDeps } from "./app-deps.js";
 
 /** 25 MB: the most GitHub sends in one delivery. */
 export const NODE_BODY_LIMIT = 25 * 1024 * 1024;
 
-export interface AppDeps {
-  config: Config;
-  redis: Redis;
-  queue: Queue;
-  github: GitHubClientFactory;
-  log: Logger;
-  clock?: () => Date;
-  /** Bytes accepted per delivery: 25 MB on Node; the Lambda entry point passes its 6 MB. */
-  bodyLimitBytes?: number;
-  /** The archive pages under /reports; absent, only the webhook and health routes are served. */
-  pages?: PagesDeps;
-}
-
-/** The service's Hono app; every dependency comes in through `deps`. */
+/**
+ * The service's Hono app; every dependency comes in through `deps`. The webhook route is a chain
+ * of middlewares (body limit → signature → event → claim) before its handler; every error,
+ * thrown as an HTTPException or a named error, is answered in the one `onError`.
+ */
 export function createApp(deps: AppDeps): Hono {
-  const { redis, log } = deps;
+  const { config, redis, log } = deps;
+  const limit = deps.bodyLimitBytes ?? NODE_BODY_LIMIT;
   const app = new Hono();
 
   app.get("/healthz", async (c) => {
@@ -39,34 +35,30 @@ export function createApp(deps: AppDeps): Hono {
     }
   });
 
-  app.post(
+  const webhooks = new Hono<WebhookEnv>();
+  webhooks.post(
     "/webhooks/github",
     bodyLimit({
-      maxSize: deps.bodyLimitBytes ?? NODE_BODY_LIMIT,
+      maxSize: limit,
       onError: (c) => {
-        log.warn(
-          {
-            delivery: c.req.header("x-github-delivery"),
-            limit: deps.bodyLimitBytes ?? NODE_BODY_LIMIT,
-          },
-          "delivery too large",
-        );
-        return c.json(
-          { error: "payload too large", limitBytes: deps.bodyLimitBytes ?? NODE_BODY_LIMIT },
-          413,
-        );
+        log.warn({ delivery: c.req.header("x-github-delivery"), limit }, "delivery too large");
+        return c.json({ error: "payload too large", limitBytes: limit }, 413);
       },
     }),
-    createWebhookHandler(deps),
+    verifyWebhookSignature({ secrets: config.WEBHOOK_SECRET }),
+    readWebhookEvent({ log }),
+    claimWebhookDelivery({
+      redis,
+      keyPrefix: config.KEY_PREFIX,
+      dedupeTtlSeconds: config.DEDUPE_TTL_SECONDS,
+    }),
+    receiveWebhook(deps),
   );
+  app.route("/", webhooks);
 
   if (deps.pages) app.route("/", createPagesRoutes(deps.pages));
 
-  app.onError((err, c) => {
-    if (err instanceof HTTPException) return err.getResponse();
-    log.error({ err }, "unhandled error");
-    return c.json({ error: "internal error" }, 500);
-  });
+  app.onError(handleError(log));
   app.notFound((c) => c.json({ error: "not found" }, 404));
   return app;
 }
