@@ -4,7 +4,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { ClusterMode, MlxbenchConfig } from "@mlxbench/proto";
-import { createGroupRegistry, terminateGroup } from "./process-groups.js";
+import { createGroupRegistry, terminateGroup, type ClockLike } from "./process-groups.js";
 import { waitForHealth } from "./wait-for-health.js";
 
 /** The cluster did not become ready; `log` is the tail of its output. */
@@ -37,6 +37,8 @@ export interface ClusterManagerOptions {
   env?: Record<string, string>;
   /** Called with one line when something happens worth showing on the check run. */
   onEvent?: (line: string) => void;
+  /** Timestamps and deadlines (default the system clock; the pipeline passes its own). */
+  clock?: ClockLike;
 }
 
 interface Running {
@@ -68,6 +70,8 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
   const running = new Map<ClusterMode, Running>();
   const logs = new Set<string>();
   const graceMs = opts.graceMs ?? 5000;
+  const clock: ClockLike = opts.clock ?? { now: () => Date.now() };
+  const isoNow = (): string => new Date(clock.now()).toISOString();
   const log = opts.logger;
   const logFile = (mode: ClusterMode): string => join(opts.logDir, `cluster-${mode}.log`);
 
@@ -127,11 +131,11 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
         ]);
         if (timedOut && pgid !== undefined) {
           out.write("[mlxbench] stop command timed out\n");
-          await terminateGroup(pgid, graceMs);
+          await terminateGroup(pgid, graceMs, clock);
         }
       }
       if (r) {
-        const how = await terminateGroup(r.pgid, graceMs);
+        const how = await terminateGroup(r.pgid, graceMs, clock);
         await Promise.race([r.exited, new Promise((res) => setTimeout(res, 1000).unref())]);
         out.write(`[mlxbench] cluster process group ${r.pgid} ${how}\n`);
         await registry.remove(r.pgid);
@@ -165,7 +169,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
           command: cfg.stop,
           cwd: opts.cwd,
           env: { ...opts.env, ...cfg.env },
-          startedAt: new Date().toISOString(),
+          startedAt: isoNow(),
         });
       }
       const out = await openLog(mode);
@@ -196,7 +200,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
         pgid: r.pgid,
         mode,
         command: cfg.start,
-        startedAt: new Date().toISOString(),
+        startedAt: isoNow(),
       });
       log.info({ mode, pgid: r.pgid, command: cfg.start }, "cluster starting");
       opts.onEvent?.(`cluster (${mode}) starting`);
@@ -206,6 +210,7 @@ export function createClusterManager(opts: ClusterManagerOptions): ClusterManage
       }
       const wait = await waitForHealth(apiUrl, {
         timeoutMs: opts.config.cluster.readiness_timeout_s * 1000,
+        clock,
         ...(signal ? { signal } : {}),
         // A start command that exits non-zero has failed; one that exits 0 may have daemonized.
         stopEarly: () =>

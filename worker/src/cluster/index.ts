@@ -9,6 +9,7 @@ export {
   isGroupAlive,
   killLeftoverGroups,
   terminateGroup,
+  type ClockLike,
   type GroupRegistry,
   type LeftoverStop,
   type RecordedGroup,

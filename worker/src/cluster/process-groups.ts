@@ -32,15 +32,23 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Where the cluster code reads the time (the pipeline's Clock, structurally). */
+export interface ClockLike {
+  now(): number;
+}
+
+const SYSTEM_CLOCK: ClockLike = { now: () => Date.now() };
+
 /** TERM the whole group, then KILL what is left after `graceMs`; resolves when the group is gone. */
 export async function terminateGroup(
   pgid: number,
   graceMs = 5000,
+  clock: ClockLike = SYSTEM_CLOCK,
 ): Promise<"gone" | "terminated" | "killed"> {
   if (!isGroupAlive(pgid)) return "gone";
   signalGroup(pgid, "SIGTERM");
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
+  const deadline = clock.now() + graceMs;
+  while (clock.now() < deadline) {
     if (!isGroupAlive(pgid)) return "terminated";
     await sleep(50);
   }
@@ -140,6 +148,7 @@ async function runRecordedStop(
   s: RecordedStop,
   timeoutMs: number,
   graceMs: number,
+  clock: ClockLike,
 ): Promise<number | null> {
   const cwd = await stat(s.cwd).then(
     (st) => (st.isDirectory() ? s.cwd : tmpdir()),
@@ -162,7 +171,7 @@ async function runRecordedStop(
   const result = await Promise.race([done, timedOut]);
   clearTimeout(timer);
   if (result === "timeout") {
-    if (child.pid !== undefined) await terminateGroup(child.pid, graceMs);
+    if (child.pid !== undefined) await terminateGroup(child.pid, graceMs, clock);
     return null;
   }
   return result;
@@ -178,15 +187,16 @@ export async function killLeftoverGroups(
   stateFile: string,
   graceMs = 5000,
   stopTimeoutMs = 60_000,
+  clock: ClockLike = SYSTEM_CLOCK,
 ): Promise<(RecordedGroup | LeftoverStop)[]> {
   const registry = createGroupRegistry(stateFile);
   const ended: (RecordedGroup | LeftoverStop)[] = [];
   for (const s of await registry.readStops()) {
-    ended.push({ ...s, exitCode: await runRecordedStop(s, stopTimeoutMs, graceMs) });
+    ended.push({ ...s, exitCode: await runRecordedStop(s, stopTimeoutMs, graceMs, clock) });
     await registry.removeStop(s.mode);
   }
   for (const g of await registry.read()) {
-    if ((await terminateGroup(g.pgid, graceMs)) !== "gone") ended.push(g);
+    if ((await terminateGroup(g.pgid, graceMs, clock)) !== "gone") ended.push(g);
     await registry.remove(g.pgid);
   }
   return ended;

@@ -15,16 +15,19 @@ export async function waitForHealth(
     intervalMs?: number;
     signal?: AbortSignal;
     stopEarly?: () => string | null;
+    /** Where the deadline is read (default the system clock). */
+    clock?: { now(): number };
   },
 ): Promise<HealthWait> {
   const url = `${apiUrl.replace(/\/+$/, "")}/health`;
-  const deadline = Date.now() + opts.timeoutMs;
+  const clock = opts.clock ?? { now: () => Date.now() };
+  const deadline = clock.now() + opts.timeoutMs;
   let lastStatus = "not polled";
   for (;;) {
     opts.signal?.throwIfAborted();
     try {
       const res = await fetch(url, {
-        signal: AbortSignal.timeout(Math.max(500, Math.min(5000, deadline - Date.now()))),
+        signal: AbortSignal.timeout(Math.max(500, Math.min(5000, deadline - clock.now()))),
       });
       const body = (await res.json().catch(() => null)) as {
         status?: unknown;
@@ -38,7 +41,7 @@ export async function waitForHealth(
     }
     const early = opts.stopEarly?.();
     if (early) return { ready: false, lastStatus: `${early} (last health: ${lastStatus})` };
-    if (Date.now() >= deadline) return { ready: false, lastStatus };
+    if (clock.now() >= deadline) return { ready: false, lastStatus };
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 200));
   }
 }
