@@ -8,6 +8,7 @@ import {
   WorkerConfigError,
   workerRedisOptions,
 } from "./queue/index.js";
+import { systemClock } from "./pipeline/index.js";
 
 let config;
 try {
@@ -27,6 +28,7 @@ const logger = pino({
 const connection = new Redis(config.REDIS_URL, workerRedisOptions(config.REDIS_URL));
 connection.on("error", (err) => logger.warn({ err: err.message }, "redis error"));
 const deps = createPipelineDeps(config, logger, {
+  clock: systemClock,
   ...(process.env.MLXBENCH_SUITE_LOG_LEVEL
     ? { suiteLogLevel: process.env.MLXBENCH_SUITE_LOG_LEVEL }
     : {}),

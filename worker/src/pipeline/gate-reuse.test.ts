@@ -10,7 +10,7 @@ import { sampleRunResult } from "@mlxbench/archive/testing";
 import { createFixtureRepo, type FixtureRepo } from "../checkout/test-support.js";
 import { parseConfigYaml } from "@mlxbench/suite/config";
 import { expectFingerprint } from "./find-reusable-run.js";
-import { runJob, type PipelineDeps } from "./index.js";
+import { runJob, systemClock, type PipelineDeps } from "./index.js";
 import { publishToDouble, simConfigYaml, simPorts } from "./test-support.js";
 
 const REPO = "octo/hello";
@@ -63,6 +63,7 @@ function deps(): PipelineDeps {
     clusterStateFile: join(tmp, "groups.json"),
     checkName: "mlxbench",
     logger,
+    clock: systemClock,
     createPublisher: publishToDouble(gh, logger),
     publishRetry: { attempts: 2, baseDelayMs: 10 },
   };

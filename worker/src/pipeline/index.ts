@@ -1,7 +1,11 @@
-export { runJob, type PipelineDeps, type RunJobOptions, type RunJobOutcome } from "./run-job.js";
+export { runJob, type RunJobOutcome } from "./run-job.js";
+export type { PipelineDeps, RunJobOptions, RunTimings } from "./job-run.js";
+export { systemClock, type Clock } from "./clock.js";
+export { classifyFailure, type FailureAction, type FailureContext } from "./classify-failure.js";
 export { runSuiteInChild, SuiteProcessError, type SuiteChildResult } from "./run-suite-in-child.js";
 export type { SuiteChildSpec } from "./suite-child-protocol.js";
 export { mergeRunResults } from "./merge-run-results.js";
 export { decideGate } from "./decide-gate.js";
 export { branchOf, explicitQuickOf, flagsOf, isDefaultBranchRun } from "./job-context.js";
-export { PermanentJobError, TransientJobError } from "./errors.js";
+export { messageOf, PermanentJobError, TransientJobError, WorkerShutdownError } from "./errors.js";
+export { CloneTokenError } from "./checkout-commit.js";

@@ -8,7 +8,13 @@ import type { BenchmarkJob } from "@mlxbench/proto";
 import { createLocalArchiveStore, loadRun, type ArchiveStore } from "@mlxbench/archive";
 import { createFixtureRepo, type FixtureRepo } from "../checkout/test-support.js";
 import { createDryRunPublisher } from "../github/index.js";
-import { PermanentJobError, TransientJobError, runJob, type PipelineDeps } from "./index.js";
+import {
+  PermanentJobError,
+  TransientJobError,
+  runJob,
+  systemClock,
+  type PipelineDeps,
+} from "./index.js";
 import { publishToDouble, simConfigYaml, simPorts } from "./test-support.js";
 
 const REPO = "octo/hello";
@@ -59,6 +65,7 @@ function deps(createPublisher: PipelineDeps["createPublisher"]): PipelineDeps {
     clusterStateFile: join(tmp, "groups.json"),
     checkName: "mlxbench",
     logger,
+    clock: systemClock,
     createPublisher,
     publishRetry: { attempts: 2, baseDelayMs: 10 },
     keepRunDirs: true,
@@ -180,6 +187,8 @@ describe("runJob", () => {
     expect((later as Error).message).toBe(
       `getting an installation token to clone ${REPO} failed: token request answered 503`,
     );
+    // GitHub's answer stays attached: the queue's failed reason and the logs show what it said.
+    expect((later as Error).cause).toMatchObject({ status: 503 });
     const refused = await runJob(job("token-404-1"), withToken(404), {
       attempt: 1,
       maxAttempts: 2,
@@ -244,5 +253,48 @@ describe("runJob", () => {
       await readFile(join(tmp, "work", "runs", "nowhere-1", "github", "check-run.json"), "utf8"),
     ) as { conclusion: string };
     expect(check.conclusion).toBe("failure");
+  });
+
+  it("keeps GitHub's refusal of a clone token as the cause of the failure it logs", async () => {
+    const lines: string[] = [];
+    const captured = pino({ level: "error" }, { write: (line: string) => lines.push(line) });
+    const refused = await runJob(job("token-401-1"), {
+      ...deps((_j, runDir) => createDryRunPublisher(runDir)),
+      logger: captured,
+      gitToken: () =>
+        Promise.reject(Object.assign(new Error("token request answered 401"), { status: 401 })),
+    });
+    expect(refused.conclusion).toBe("failure");
+    const failed = lines
+      .map((l) => JSON.parse(l) as { msg: string; err?: { type: string; stack: string } })
+      .find((l) => l.msg === "run failed");
+    expect(failed?.err?.type).toBe("CloneTokenError");
+    expect(failed?.err?.stack).toContain("caused by: Error: token request answered 401");
+  });
+
+  it("times the run on the injected clock: the archive's start, end and duration, the check's steps", async () => {
+    const start = Date.parse("2031-05-04T03:02:01.000Z");
+    let reads = 0;
+    // Each read is one second later: every figure below is a whole number of the clock's seconds.
+    const clock = { now: () => start + 1000 * reads++ };
+    const outcome = await runJob(job("fake-clock-1"), {
+      ...deps((_j, runDir) => createDryRunPublisher(runDir, () => new Date(clock.now()))),
+      clock,
+    });
+    expect(reads).toBeGreaterThan(2);
+    const meta = (await loadRun(store, REPO, "fake-clock-1"))?.meta;
+    expect(meta?.startedAt).toBe("2031-05-04T03:02:01.000Z");
+    const durationMs = Date.parse(meta?.finishedAt ?? "") - start;
+    expect(meta?.durationMs).toBe(durationMs);
+    expect(durationMs).toBeGreaterThanOrEqual(1000);
+    expect(durationMs % 1000).toBe(0);
+    expect(outcome.timings.totalMs % 1000).toBe(0);
+    expect(outcome.timings.totalMs).toBeGreaterThan(durationMs);
+    expect(outcome.timings.publishMs % 1000).toBe(0);
+    const check = JSON.parse(
+      await readFile(join(tmp, "work", "runs", "fake-clock-1", "github", "check-run.json"), "utf8"),
+    ) as { completed_at: string; output: { text: string } };
+    expect(check.completed_at.slice(0, 10)).toBe("2031-05-04");
+    expect(check.output.text).toMatch(/^- 03:02:0\d fetching /m);
   });
 });

@@ -8,6 +8,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLocalArchiveStore, type ArchiveStore } from "@mlxbench/archive";
 import { createDryRunPublisher, DRY_RUN_FILES } from "../github/index.js";
+import { systemClock } from "../pipeline/index.js";
 import { startBenchmarkWorker, workerRedisOptions } from "./index.js";
 import { unreachableJob } from "./test-support.js";
 
@@ -63,6 +64,7 @@ describe("the benchmark worker shutting down", () => {
         clusterStateFile: join(tmp, "groups.json"),
         checkName: "mlxbench",
         logger,
+        clock: systemClock,
         createPublisher: (_job, runDir) => createDryRunPublisher(runDir),
       },
       logger,

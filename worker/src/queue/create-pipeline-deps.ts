@@ -12,7 +12,7 @@ import {
   createGitHubPublisher,
   createInstallationOctokit,
 } from "../github/index.js";
-import type { PipelineDeps } from "../pipeline/index.js";
+import { systemClock, type PipelineDeps } from "../pipeline/index.js";
 import type { WorkerConfig } from "./load-worker-config.js";
 
 /** The archive the config names: S3 when a bucket is set, else the local directory. */
@@ -59,6 +59,8 @@ export function createPipelineDeps(
         })
       : null;
   const publicUrl = config.PUBLIC_URL?.replace(/\/+$/, "");
+  const clock = overrides.clock ?? systemClock;
+  const now = (): Date => new Date(clock.now());
   return {
     store: createArchiveStore(config),
     spoolDir: resolve(config.SPOOL_DIR),
@@ -68,15 +70,17 @@ export function createPipelineDeps(
     checkName: config.CHECK_NAME,
     ...(publicUrl ? { publicUrl } : {}),
     logger,
+    clock,
     ...(config.KEEP_RUN_DIRS ? { keepRunDirs: true } : {}),
     createPublisher(job, runDir) {
       const octokit = octokitFor(job);
-      if (!octokit) return createDryRunPublisher(runDir);
+      if (!octokit) return createDryRunPublisher(runDir, now);
       return createGitHubPublisher({
         octokit,
         job,
         checkName: config.CHECK_NAME,
         logger: logger.child({ jobId: job.jobId }),
+        now,
         ...(publicUrl
           ? {
               detailsUrl: `${publicUrl}/reports/${job.repository.fullName}/runs/${encodeURIComponent(job.jobId)}`,

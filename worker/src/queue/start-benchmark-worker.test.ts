@@ -8,6 +8,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLocalArchiveStore, loadRun } from "@mlxbench/archive";
 import { createDryRunPublisher } from "../github/index.js";
+import { systemClock } from "../pipeline/index.js";
 import { startBenchmarkWorker, workerRedisOptions, type BenchmarkWorker } from "./index.js";
 import { unreachableJob } from "./test-support.js";
 
@@ -35,6 +36,7 @@ beforeAll(async () => {
       clusterStateFile: join(tmp, "groups.json"),
       checkName: "mlxbench",
       logger,
+      clock: systemClock,
       createPublisher: (_job, runDir) => createDryRunPublisher(runDir),
     },
     logger,
@@ -103,6 +105,7 @@ describe("the benchmark worker", () => {
         clusterStateFile: join(tmp, "stall-groups.json"),
         checkName: "mlxbench",
         logger,
+        clock: systemClock,
         createPublisher: (_job, runDir) => createDryRunPublisher(runDir),
       },
       logger,

@@ -6,12 +6,13 @@ import { flushSpool } from "@mlxbench/archive";
 import { killLeftoverGroups } from "../cluster/index.js";
 import { renderSummary } from "../github/index.js";
 import {
-  PermanentJobError,
+  classifyFailure,
   runJob,
-  TransientJobError,
+  WorkerShutdownError,
   type PipelineDeps,
   type RunJobOutcome,
 } from "../pipeline/index.js";
+import { applyRetryOptions, retryPolicyOf, unrecoverable } from "./retry-policy.js";
 
 export interface BenchmarkWorkerOptions {
   queueName: string;
@@ -27,8 +28,9 @@ export interface BenchmarkWorkerOptions {
   stalledIntervalMs?: number;
   /** Stalls (a worker that lost its lock, e.g. killed) before BullMQ fails the job. Default 2. */
   maxStalledCount?: number;
-  /** Attempts for transient faults when the job's own options allow fewer. */
+  /** Attempts for transient faults when the job's own options allow fewer (default 3). */
   maxAttempts?: number;
+  /** First delay of BullMQ's exponential backoff, when the job has no backoff of its own (default 30 s). */
   backoffMs?: number;
   cancelPollMs?: number;
 }
@@ -38,11 +40,6 @@ export interface BenchmarkWorker {
   queue: Queue;
   /** Stops taking work, aborts the running job (it is requeued) and waits for it to let go. */
   close(): Promise<void>;
-}
-
-/** Raised into a running job when the worker shuts down: the job goes back to the queue. */
-export class WorkerShutdownError extends TransientJobError {
-  override readonly name = "WorkerShutdownError";
 }
 
 const shutdownError = (): WorkerShutdownError =>
@@ -55,11 +52,15 @@ const shutdownError = (): WorkerShutdownError =>
  */
 export async function startBenchmarkWorker(opts: BenchmarkWorkerOptions): Promise<BenchmarkWorker> {
   const { deps, logger } = opts;
-  const maxAttemptsDefault = opts.maxAttempts ?? 3;
-  const backoffMs = opts.backoffMs ?? 30_000;
+  const retryPolicy = retryPolicyOf(opts);
 
   // Crash recovery: clusters a killed worker left running, runs it could not upload.
-  const leftovers = await killLeftoverGroups(deps.clusterStateFile);
+  const leftovers = await killLeftoverGroups(
+    deps.clusterStateFile,
+    undefined,
+    undefined,
+    deps.clock,
+  );
   if (leftovers.length)
     logger.warn({ leftovers }, "ended cluster processes left by a previous worker");
   await flushSpoolQuietly();
@@ -93,9 +94,9 @@ export async function startBenchmarkWorker(opts: BenchmarkWorkerOptions): Promis
     const data = parsed.data;
     const log = logger.child({ jobId: data.jobId });
     await flushSpoolQuietly();
-    const attempt = Math.max(1, job.attemptsStarted);
-    const ownAttempts = job.opts.attempts ?? 1;
-    const maxAttempts = Math.max(ownAttempts, maxAttemptsDefault);
+    // BullMQ owns the attempts: attemptsMade counts failed ones (a shutdown's DelayedError is none).
+    const maxAttempts = applyRetryOptions(job, retryPolicy);
+    const attempt = job.attemptsMade + 1;
     const controller = new AbortController();
     running.set(data.jobId, controller);
     // close() may have run while the spool was flushed above, before this job could be aborted.
@@ -130,18 +131,18 @@ export async function startBenchmarkWorker(opts: BenchmarkWorkerOptions): Promis
       );
       return outcome;
     } catch (err) {
-      if (err instanceof PermanentJobError) throw new UnrecoverableError(err.message);
-      if (
-        err instanceof TransientJobError &&
-        (attempt < maxAttempts || err instanceof WorkerShutdownError)
-      ) {
-        const delay = err instanceof WorkerShutdownError ? 0 : backoffMs * 2 ** (attempt - 1);
-        if (ownAttempts > attempt && !(err instanceof WorkerShutdownError)) throw err; // BullMQ's own attempts and backoff
-        log.warn({ err, attempt, delay }, "transient failure; job delayed for another attempt");
-        await job.moveToDelayed(Date.now() + delay, token);
-        throw new DelayedError();
+      switch (classifyFailure(err, { lastAttempt: attempt >= maxAttempts })) {
+        case "retry":
+          if (!(err instanceof WorkerShutdownError)) throw err; // BullMQ's attempts and backoff
+          // Shutting down: back to the queue at once, without spending an attempt.
+          log.warn({ err, attempt }, "worker shutting down; job requeued");
+          await job.moveToDelayed(deps.clock.now(), token);
+          throw new DelayedError();
+        case "conclude":
+        case "fatal":
+          // Concluded by runJob, or past what another attempt could fix: the job fails now.
+          throw unrecoverable(err);
       }
-      throw err;
     } finally {
       clearInterval(poll);
       bullSignal?.removeEventListener("abort", onBullAbort);

@@ -1,0 +1,45 @@
+import { fetchCommit, type Checkout } from "../checkout/index.js";
+import { isPermanentGitHubError } from "../github/index.js";
+import { messageOf, TransientJobError } from "./errors.js";
+import type { JobRun } from "./job-run.js";
+
+/** A refused installation token (the installation gone, no access): no retry gets another one. */
+export class CloneTokenError extends Error {
+  override readonly name = "CloneTokenError";
+}
+
+/** Step 1: the job's commit in a work tree of its own (a failed fetch is worth another attempt). */
+export async function checkoutCommit(run: JobRun): Promise<Checkout> {
+  const { job, signal } = run;
+  run.signal?.throwIfAborted();
+  run.step(`fetching ${job.commit.sha.slice(0, 7)}`);
+  const token = await cloneTokenFor(run);
+  return fetchCommit({
+    cacheDir: run.deps.cloneCacheDir,
+    repository: run.repo,
+    cloneUrl: job.repository.cloneUrl,
+    sha: job.commit.sha,
+    ...(job.commit.ref?.startsWith("refs/") ? { ref: job.commit.ref } : {}),
+    ...(job.pullRequest?.baseSha ? { baseSha: job.pullRequest.baseSha } : {}),
+    workName: job.jobId,
+    ...(token ? { token } : {}),
+    ...(signal ? { signal } : {}),
+  }).catch((err: unknown) => {
+    if (signal?.aborted) throw err;
+    throw new TransientJobError(`fetching the commit failed: ${messageOf(err)}`, { cause: err });
+  });
+}
+
+/**
+ * The token to clone a private repository. GitHub down or rate-limiting is worth another attempt;
+ * a refusal is not. Either way the error keeps GitHub's answer as its cause.
+ */
+async function cloneTokenFor(run: JobRun): Promise<string | undefined> {
+  try {
+    return await run.deps.gitToken?.(run.job);
+  } catch (err) {
+    const why = `getting an installation token to clone ${run.repo} failed: ${messageOf(err)}`;
+    if (isPermanentGitHubError(err)) throw new CloneTokenError(why, { cause: err });
+    throw new TransientJobError(why, { cause: err });
+  }
+}
