@@ -352,6 +352,39 @@ describe("bad input", () => {
   });
 });
 
+describe("security headers", () => {
+  // The values the pages sent when they set their headers by hand; secureHeaders() keeps them.
+  const PAGE_CSP =
+    "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+  const FILE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'";
+
+  it.each([
+    ["a runs page", () => `/reports/${PUBLIC_REPO}`, 200, PAGE_CSP],
+    ["the 404 page", () => "/reports/nobody/nothing", 404, PAGE_CSP],
+    ["a sign-in refusal", () => "/auth/github/login?next=/elsewhere", 404, PAGE_CSP],
+    [
+      "an archived HTML report",
+      () => `/reports/${PUBLIC_REPO}/runs/${seeded.pr.regressed}/files/report.html`,
+      200,
+      FILE_CSP,
+    ],
+  ])("%s carries its CSP, nosniff and same-origin referrers", async (_name, path, status, csp) => {
+    const res = await get(path());
+    expect(res.status).toBe(status);
+    expect(res.headers.get("content-security-policy")).toBe(csp);
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("referrer-policy")).toBe("same-origin");
+  });
+
+  it("lets a sandboxed report load its own images, and keeps pages out of frames", async () => {
+    const file = await get(`/reports/${PUBLIC_REPO}/runs/${seeded.pr.regressed}/files/report.html`);
+    expect(file.headers.get("cross-origin-resource-policy")).toBeNull();
+    const page = await get(`/reports/${PUBLIC_REPO}`);
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+    expect(page.headers.get("cache-control")).toBe("public, max-age=60");
+  });
+});
+
 describe("hosted charts", () => {
   it("links each trend to the configured QuickChart server, and to none by default", async () => {
     const withQc = new Hono().route(

@@ -1,0 +1,96 @@
+import { Hono, type Context } from "hono";
+import * as quickchart from "quickchart-js";
+import { trendChartConfig } from "./chart-configs.js";
+import { loadTrends, type Trends } from "./load-trends.js";
+import { pageHeaders } from "./page-headers.js";
+import type { PagesRuntime } from "./pages-deps.js";
+import { isPrivate, loginOf, type PagesEnv, type RepoAccess } from "./pages-env.js";
+import { requireRepoAccess } from "./require-repo-access.js";
+import { sendNotFound, sendPage } from "./respond.js";
+import { renderChartPng, sendPng } from "./send-png.js";
+import { TrendsPage } from "./trends-page.js";
+
+// quickchart-js ships CommonJS types next to an ES module: take the class from the namespace.
+// Under NodeNext its types say `default.default`; at run time the ES module's default is the class.
+type QuickChartClass = typeof quickchart.default.default;
+const quickchartDefault = quickchart.default as unknown as
+  QuickChartClass | { default: QuickChartClass };
+const QuickChart: QuickChartClass =
+  "default" in quickchartDefault ? quickchartDefault.default : quickchartDefault;
+
+const trendLimit = (c: Context): number => {
+  const n = Number(c.req.query("limit") ?? "60");
+  return Number.isInteger(n) && n >= 6 ? Math.min(n, 300) : 60;
+};
+
+/** GET /reports/:owner/:repo/trends (the default branch's trends) and its chart PNGs. */
+export function createTrendsRoutes(rt: PagesRuntime): Hono<PagesEnv> {
+  const { store, trendsCache } = rt;
+  const app = new Hono<PagesEnv>();
+  const headers = pageHeaders();
+  const access = requireRepoAccess(rt);
+
+  function trendsFor(a: RepoAccess, limit: number): Promise<Trends> {
+    const key = `${a.repository}|${a.state.newestRunId}|${a.canSeePrivate}|${limit}`;
+    const cached = trendsCache.get(key);
+    if (cached) return cached;
+    const loading = loadTrends(store, a.repository, {
+      defaultBranch: a.state.defaultBranch,
+      limit,
+      includePrivateRuns: a.canSeePrivate,
+    });
+    // A failed load is forgotten, so the next request tries again.
+    loading.catch(() => trendsCache.delete(key));
+    return trendsCache.set(key, loading);
+  }
+
+  app.get("/reports/:owner/:repo/trends", headers, access, async (c) => {
+    const a = c.var.access;
+    const trends = await trendsFor(a, trendLimit(c));
+    const hostedCharts: Record<string, string> = {};
+    if (rt.quickChartUrl) {
+      const host = new URL(rt.quickChartUrl);
+      for (const m of trends.metrics) {
+        hostedCharts[m.key] = new QuickChart()
+          .setConfig(trendChartConfig(m, trends.defaultBranch, false))
+          .setScheme(host.protocol.replace(":", ""))
+          .setHost(host.host)
+          .setWidth(960)
+          .setHeight(540)
+          .setBackgroundColor("#ffffff")
+          .getUrl();
+      }
+    }
+    return sendPage(
+      c,
+      <TrendsPage
+        repository={a.repository}
+        trends={trends}
+        hostedCharts={hostedCharts}
+        version={a.state.newestRunId}
+        {...loginOf(a)}
+      />,
+      200,
+      isPrivate(a),
+    );
+  });
+
+  app.get("/reports/:owner/:repo/trends/:chart{.+\\.png}", headers, access, async (c) => {
+    const a = c.var.access;
+    const key = c.req.param("chart").slice(0, -".png".length);
+    const limit = trendLimit(c);
+    const trends = await trendsFor(a, limit);
+    const trend = trends.metrics.find((m) => m.key === key);
+    if (!trend) return sendNotFound(c, rt, a.viewer);
+    const cacheKey = `trend|${a.repository}|${a.state.newestRunId}|${a.canSeePrivate}|${limit}|${key}`;
+    return sendPng(
+      c,
+      rt,
+      cacheKey,
+      () => renderChartPng(trendChartConfig(trend, trends.defaultBranch)),
+      a,
+    );
+  });
+
+  return app;
+}
