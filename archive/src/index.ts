@@ -47,3 +47,4 @@ export {
 } from "./load-run.js";
 export { listBaselineCandidates, type BaselineCandidate } from "./baseline-candidates.js";
 export { withRetry, type RetryOptions } from "./with-retry.js";
+export * from "./import/index.js";
