@@ -6,13 +6,13 @@ import {
   createRng,
   deriveSeed,
   detectChangePoints,
-  estimateRunNoise,
-  studentTQuantile,
+  estimateScreenNoise,
   studentTTwoSidedP,
   testMannWhitney,
 } from "./stats/index.js";
 import type { MetricChange, MetricEvidence, MetricVerdict } from "./metric-verdict.js";
 import { readThresholdPct, type VerdictConfig } from "./verdict-config.js";
+import { toPercent } from "./format-change.js";
 
 /** A metric measured in both runs with valid samples, before the run-wide correction. */
 export interface MeasuredMetric {
@@ -27,6 +27,8 @@ export interface MeasuredMetric {
   runToRunVariance: number;
   withinVariancePerSample: number;
   levelRuns: number;
+  /** Variance of one run's location (between-run part plus this run's sampling part), log scale. */
+  runVariance: number;
 }
 
 /** Checks one metric's samples; returns the reason they cannot be compared, or null. */
@@ -127,7 +129,9 @@ export function measureMetric(
   const runsInLevel = noiseSeries.length - (levelStarts.at(-1) ?? 0);
   const levelRuns = Math.max(1, Math.min(config.levelWindow, runsInLevel));
   const measured =
-    noiseSeries.length >= config.minHistoryRuns ? estimateRunNoise(noiseSeries, levelStarts) : null;
+    noiseSeries.length >= config.minHistoryRuns
+      ? estimateScreenNoise(noiseSeries, levelStarts, config.recentNoiseWindow)
+      : null;
   const assumedSd = Math.log(1 + config.assumedRunNoisePct / 100);
 
   // Against the samples of the branch's recent runs, not the baseline's alone: 10 samples against 10
@@ -185,6 +189,7 @@ export function measureMetric(
     runNoisePct: toPercent(Math.sqrt(runVariance)),
     historyRuns: measured === null ? 0 : noiseSeries.length,
     runNoiseAssumed: measured === null,
+    runNoiseShare: runVariance > 0 ? betweenVariance / runVariance : 0,
   };
   const worse = orient * interval.estimate;
   const [worseLower, worseUpper] =
@@ -202,6 +207,9 @@ export function measureMetric(
       change,
       evidence,
       moreSamplesNeeded: null,
+      mdePct: null,
+      needsConfirmation: false,
+      confirmation: null,
     },
     worse,
     worseLower,
@@ -211,97 +219,6 @@ export function measureMetric(
     runToRunVariance: betweenVariance,
     withinVariancePerSample: samplingVariance * current.samples.length,
     levelRuns: levelSeries.length,
+    runVariance,
   };
-}
-
-/** Decides the outcome once the run-wide (Holm) adjusted p-values are known. */
-export function classifyMetric(
-  m: MeasuredMetric,
-  adjusted: { worse: number; better: number },
-  familySize: number,
-  config: VerdictConfig,
-): MetricVerdict {
-  const v = m.verdict;
-  const threshold = Math.log(1 + v.thresholdPct / 100);
-  const evidence: MetricEvidence | null =
-    v.evidence === null
-      ? null
-      : { ...v.evidence, adjustedWorseP: adjusted.worse, adjustedBetterP: adjusted.better };
-  const base = { ...v, evidence };
-  const shown = formatChange(v);
-  const worse = adjusted.worse <= config.alpha && m.worse > 0;
-  const better = adjusted.better <= config.alpha && m.worse < 0;
-  // The threshold must lie inside or below the interval: a change shown to be smaller never fails.
-  if (worse && m.worseUpper >= threshold) {
-    return {
-      ...base,
-      outcome: "regressed",
-      reason: `${v.key} regressed: ${shown} (p=${formatP(adjusted.worse)})`,
-    };
-  }
-  if (better && -m.worseLower >= threshold) {
-    return {
-      ...base,
-      outcome: "improved",
-      reason: `${v.key} improved: ${shown} (p=${formatP(adjusted.better)})`,
-    };
-  }
-  if (worse || better) {
-    return {
-      ...base,
-      outcome: "unchanged",
-      reason: `${v.key} unchanged in practice: ${shown} is real but within the ${v.thresholdPct} % threshold`,
-    };
-  }
-  if (m.worse >= threshold && (v.evidence?.worseP ?? 1) <= config.inconclusiveP) {
-    const needed = estimateSamplesNeeded(m, familySize, config);
-    const advice =
-      needed === null
-        ? "run-to-run noise dominates; more runs, not more samples, would decide"
-        : `about ${needed} samples per run would decide`;
-    return {
-      ...base,
-      outcome: "inconclusive",
-      reason: `${v.key} inconclusive: ${shown} but within noise (p=${formatP(adjusted.worse)}); ${advice}`,
-      moreSamplesNeeded: needed,
-    };
-  }
-  return { ...base, outcome: "unchanged", reason: `${v.key} unchanged: ${shown}` };
-}
-
-/**
- * Samples per run at which the observed gap would pass the first Holm step, holding the effect and
- * the run-to-run noise fixed; null when the run-to-run part alone is too large.
- */
-function estimateSamplesNeeded(
-  m: MeasuredMetric,
-  familySize: number,
-  config: VerdictConfig,
-): number | null {
-  const critical = studentTQuantile(1 - config.alpha / Math.max(1, familySize), m.runNoiseDf);
-  const allowedVariance = (m.levelGap / critical) ** 2 / (1 + 1 / m.levelRuns);
-  const room = allowedVariance - m.runToRunVariance;
-  if (!(room > 0) || !Number.isFinite(critical)) return null;
-  const needed = Math.ceil(m.withinVariancePerSample / room);
-  return Math.max(needed, m.verdict.samples.current + 1);
-}
-
-export function formatChange(v: Pick<MetricVerdict, "change">): string {
-  const c = v.change;
-  if (c === null) return "no change measured";
-  return `${formatSigned(c.percent)} % [${formatSigned(c.lowerPercent)}, ${formatSigned(c.upperPercent)}]`;
-}
-
-function formatSigned(x: number): string {
-  const s = Math.abs(x) < 0.05 ? "0.0" : Math.abs(x).toFixed(1);
-  return x <= -0.05 ? `−${s}` : `+${s}`;
-}
-
-function formatP(p: number): string {
-  if (!Number.isFinite(p)) return "n/a";
-  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
-}
-
-function toPercent(logRatio: number): number {
-  return (Math.exp(logRatio) - 1) * 100;
 }

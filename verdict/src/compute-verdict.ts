@@ -1,29 +1,16 @@
 import { RESULT_SCHEMA_VERSION, RunResult, type MetricResult } from "@mlxbench/proto";
 import { adjustHolm } from "./stats/index.js";
 import {
-  classifyMetric,
   findSampleProblem,
-  formatChange,
   measureMetric,
   summarizeHistoryRun,
   type MeasuredMetric,
 } from "./compare-metric.js";
+import { classifyMetric } from "./classify-metric.js";
+import { conclude, concludeFromMetrics } from "./conclude-verdict.js";
 import { describeIdentityField, diffFingerprintIdentity } from "./fingerprint-identity.js";
-import type { MetricOutcome, MetricVerdict } from "./metric-verdict.js";
+import type { MetricOutcome, MetricVerdict, Verdict } from "./metric-verdict.js";
 import type { VerdictConfig } from "./verdict-config.js";
-
-export type VerdictConclusion = "failure" | "neutral" | "success";
-export type VerdictKind =
-  "regressed" | "validation_failed" | "no_baseline" | "invalid_input" | "inconclusive" | "ok";
-
-export interface Verdict {
-  conclusion: VerdictConclusion;
-  kind: VerdictKind;
-  /** One line a person understands. */
-  reason: string;
-  baseline: { runId: string; commit: string | null } | null;
-  metrics: MetricVerdict[];
-}
 
 export interface VerdictOptions {
   /** Why no baseline was found (chooseBaseline's detail), shown when `baseline` is null. */
@@ -84,68 +71,8 @@ export function computeVerdict(
   }
 
   const metrics = compareMetrics(run, ref, selectHistory(history, run, ref), config);
-  const gatedWith = (outcome: MetricOutcome): MetricVerdict[] =>
-    metrics.filter((m) => m.gated && m.outcome === outcome);
-  const regressed = gatedWith("regressed");
-  const problems = metrics.filter(
-    (m) =>
-      m.gated &&
-      (m.outcome === "missing" || m.outcome === "invalid" || m.outcome === "insufficient_samples"),
-  );
-  const inconclusive = gatedWith("inconclusive");
-  const ungatedRegressed = metrics.filter((m) => !m.gated && m.outcome === "regressed");
-  const notes = [
-    ...(ungatedRegressed.length > 0 ? [`ungated: ${listMetrics(ungatedRegressed)}`] : []),
-  ];
-
-  if (validationReason !== null || regressed.length > 0) {
-    const parts = [
-      ...(validationReason !== null ? [validationReason] : []),
-      ...(regressed.length > 0
-        ? [`${count(regressed.length, "metric")} regressed: ${listMetrics(regressed)}`]
-        : []),
-      ...(problems.length > 0 ? [describeProblems(problems)] : []),
-    ];
-    const kind = validationReason !== null ? "validation_failed" : "regressed";
-    return conclude("failure", kind, parts.join("; "), baselineRef(ref), metrics);
-  }
-  if (problems.length > 0) {
-    return conclude(
-      "neutral",
-      "invalid_input",
-      [describeProblems(problems), ...notes].join("; "),
-      baselineRef(ref),
-      metrics,
-    );
-  }
-  if (inconclusive.length > 0) {
-    const parts = [
-      `${count(inconclusive.length, "metric")} inconclusive: ${listMetrics(inconclusive)}`,
-      ...notes,
-    ];
-    return conclude("neutral", "inconclusive", parts.join("; "), baselineRef(ref), metrics);
-  }
-  const compared = metrics.filter((m) => m.change !== null);
-  if (compared.length === 0) {
-    return conclude(
-      "neutral",
-      "invalid_input",
-      "no metric could be compared with the baseline",
-      baselineRef(ref),
-      metrics,
-    );
-  }
-  const improved = metrics.filter((m) => m.outcome === "improved");
-  const skipped = metrics.filter((m) => m.change === null);
-  const parts = [
-    `no regression in ${count(compared.length, "metric")}`,
-    ...(improved.length > 0 ? [`${improved.length} improved: ${listMetrics(improved)}`] : []),
-    ...(skipped.length > 0
-      ? [`not compared: ${skipped.map((m) => `${m.key} (${m.outcome})`).join(", ")}`]
-      : []),
-    ...notes,
-  ];
-  return conclude("success", "ok", parts.join("; "), baselineRef(ref), metrics);
+  const screen = concludeFromMetrics(metrics, validationReason);
+  return conclude(screen.conclusion, screen.kind, screen.reason, baselineRef(ref), metrics);
 }
 
 function compareMetrics(
@@ -267,6 +194,9 @@ function skipMetric(
     change: null,
     evidence: null,
     moreSamplesNeeded: null,
+    mdePct: null,
+    needsConfirmation: false,
+    confirmation: null,
   };
 }
 
@@ -337,26 +267,4 @@ function readRawSamples(metric: unknown): number[] | null {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null;
-}
-
-function conclude(
-  conclusion: VerdictConclusion,
-  kind: VerdictKind,
-  reason: string,
-  baseline: Verdict["baseline"],
-  metrics: MetricVerdict[],
-): Verdict {
-  return { conclusion, kind, reason, baseline, metrics };
-}
-
-function listMetrics(metrics: readonly MetricVerdict[]): string {
-  return metrics.map((m) => `${m.key} ${formatChange(m)}`).join(", ");
-}
-
-function describeProblems(problems: readonly MetricVerdict[]): string {
-  return problems.map((m) => m.reason).join("; ");
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

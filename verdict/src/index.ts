@@ -5,13 +5,23 @@ export {
   type ChooseBaselineInput,
   type NoBaselineWhy,
 } from "./choose-baseline.js";
+export { computeVerdict, type VerdictOptions } from "./compute-verdict.js";
+export { computeMdePct, describeMde, formatMde, type MdeInput } from "./compute-mde.js";
 export {
-  computeVerdict,
-  type Verdict,
-  type VerdictConclusion,
-  type VerdictKind,
-  type VerdictOptions,
-} from "./compute-verdict.js";
+  decideNextStep,
+  MIN_CONFIRM_PAIRS,
+  sizePairs,
+  type NextStep,
+  type NextStepOptions,
+} from "./decide-next-step.js";
+export {
+  escalateCloseCalls,
+  type Escalated,
+  type EscalationIo,
+  type EscalationOptions,
+} from "./escalate-close-calls.js";
+export { formatChange, formatScreenChange } from "./format-change.js";
+export { collectPairs, judgePairs, type RunPair } from "./judge-pairs.js";
 export {
   describeIdentityField,
   diffFingerprintIdentity,
@@ -21,9 +31,15 @@ export {
 export {
   METRIC_OUTCOMES,
   type MetricChange,
+  type MetricConfirmation,
   type MetricEvidence,
   type MetricOutcome,
   type MetricVerdict,
+  type TierSummary,
+  type Verdict,
+  type VerdictConclusion,
+  type VerdictKind,
+  type VerdictTiers,
 } from "./metric-verdict.js";
 export {
   deriveVerdictConfig,
@@ -32,4 +48,10 @@ export {
   VerdictConfig,
   VerdictConfigError,
 } from "./verdict-config.js";
-export { detectChangePoints } from "./stats/index.js";
+export {
+  detectChangePoints,
+  PairedInputError,
+  testPairedLogRatio,
+  type PairedLogRatio,
+  type ValuePair,
+} from "./stats/index.js";

@@ -19,6 +19,14 @@ export const VerdictConfig = z
     inconclusiveP: z.number().gt(0).lt(1).default(0.05),
     /** Default-branch runs used to measure run-to-run noise (60 gives the estimate ~39 degrees of freedom). */
     noiseWindow: z.number().int().min(2).max(1000).default(60),
+    /** The screen's noise is at least that of these most recent runs (noise that grew is not averaged away). */
+    recentNoiseWindow: z.number().int().min(2).max(1000).default(15),
+    /** Power at which the minimum detectable effect (mdePct) is stated. */
+    power: z.number().gt(0.5).lt(1).default(0.8),
+    /** A/B pairs of a confirmation; unset: sized from the noise so the paired MDE meets the threshold. */
+    confirmPairs: z.number().int().min(2).max(1000).optional(),
+    /** Most A/B pairs a confirmation may run (a sized or requested count is clamped to it). */
+    maxPairs: z.number().int().min(2).max(1000).default(12),
     /** Most recent default-branch runs (ending at the baseline) whose mean is the branch's level. */
     levelWindow: z.number().int().min(1).max(1000).default(10),
     /** Below this many history runs the run noise is assumed, not measured. */
@@ -48,14 +56,18 @@ export function parseVerdictConfig(input: unknown): VerdictConfig {
   });
 }
 
-/** The verdict's view of the repository's `.mlxbench.yml` (thresholds and gated metrics). */
+/** The verdict's view of the repository's `.mlxbench.yml` (thresholds, gated metrics, confirmation). */
 export function deriveVerdictConfig(
-  repo: Pick<MlxbenchConfig, "thresholds" | "gated_metrics">,
+  repo: Pick<MlxbenchConfig, "thresholds" | "gated_metrics"> &
+    Partial<Pick<MlxbenchConfig, "confirmation">>,
 ): VerdictConfig {
+  const confirmation = repo.confirmation;
   return parseVerdictConfig({
     defaultThresholdPct: repo.thresholds.default_pct,
     thresholdsPct: repo.thresholds.metrics,
     gatedMetrics: repo.gated_metrics,
+    ...(confirmation?.pairs !== undefined ? { confirmPairs: confirmation.pairs } : {}),
+    ...(confirmation !== undefined ? { maxPairs: confirmation.max_pairs } : {}),
   });
 }
 

@@ -162,6 +162,17 @@ export const FloorsConfig = z
   .strict();
 export type FloorsConfig = z.infer<typeof FloorsConfig>;
 
+/** Tier 2 of the verdict: the paired A/B/B/A run of merge-base and head for close calls. */
+export const ConfirmationConfig = z
+  .object({
+    /** A/B pairs to run; unset: sized from the metric's noise so a threshold-sized change shows. */
+    pairs: z.number().int().min(2).max(1000).optional(),
+    /** Most pairs a confirmation may run; a sized or requested count is clamped to it. */
+    max_pairs: z.number().int().min(2).max(1000).default(12),
+  })
+  .strict();
+export type ConfirmationConfig = z.infer<typeof ConfirmationConfig>;
+
 export const MlxbenchConfig = z
   .object({
     version: z.literal(1).default(1),
@@ -172,6 +183,7 @@ export const MlxbenchConfig = z
     suite: SuiteConfig.prefault({}),
     thresholds: ThresholdsConfig.prefault({}),
     gated_metrics: z.array(z.string().min(1)).default([...DEFAULT_GATED_METRICS]),
+    confirmation: ConfirmationConfig.prefault({}),
     floors: FloorsConfig.prefault({}),
     gate: GateConfig.prefault({}),
   })

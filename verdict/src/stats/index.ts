@@ -17,3 +17,10 @@ export {
   type NoiseShape,
   type SampleSpec,
 } from "./simulate-samples.js";
+export { estimateScreenNoise, type ScreenNoise } from "./estimate-screen-noise.js";
+export {
+  PairedInputError,
+  testPairedLogRatio,
+  type PairedLogRatio,
+  type ValuePair,
+} from "./test-paired-log-ratio.js";

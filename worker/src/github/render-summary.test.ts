@@ -21,6 +21,9 @@ function metric(key: string, outcome: MetricVerdict["outcome"], percent: number)
     },
     evidence: null,
     moreSamplesNeeded: null,
+    mdePct: null,
+    needsConfirmation: false,
+    confirmation: null,
   };
 }
 

@@ -1,0 +1,118 @@
+import { studentTQuantile } from "./stats/index.js";
+import type { MeasuredMetric } from "./compare-metric.js";
+import { formatP, formatScreenChange } from "./format-change.js";
+import { computeMdePct } from "./compute-mde.js";
+import type { MetricEvidence, MetricVerdict } from "./metric-verdict.js";
+import type { VerdictConfig } from "./verdict-config.js";
+
+/** Run-to-run noise dominates when it is more than this share of one run's location variance. */
+export const DOMINANCE_SHARE = 0.5;
+/**
+ * Degrees of freedom of the heavy-tailed reference (Student t) against which a noise-dominated
+ * metric must stand out to fail on one run: real run effects have one-commit spikes and two modes.
+ */
+const HEAVY_TAIL_DF = 3;
+
+/** Decides the outcome once the run-wide (Holm) adjusted p-values are known. */
+export function classifyMetric(
+  m: MeasuredMetric,
+  adjusted: { worse: number; better: number },
+  familySize: number,
+  config: VerdictConfig,
+): MetricVerdict {
+  const v = m.verdict;
+  const threshold = Math.log(1 + v.thresholdPct / 100);
+  const evidence: MetricEvidence | null =
+    v.evidence === null
+      ? null
+      : { ...v.evidence, adjustedWorseP: adjusted.worse, adjustedBetterP: adjusted.better };
+  const mdePct = computeMdePct({
+    runVariance: m.runVariance,
+    levelRuns: m.levelRuns,
+    df: m.runNoiseDf,
+    alpha: config.alpha / Math.max(1, familySize),
+    power: config.power,
+  });
+  const base = { ...v, evidence, mdePct };
+  const shown = formatScreenChange(v);
+  const dominated = (evidence?.runNoiseShare ?? 0) > DOMINANCE_SHARE;
+  const worse = adjusted.worse <= config.alpha && m.worse > 0;
+  const better = adjusted.better <= config.alpha && m.worse < 0;
+  // The threshold must lie inside or below the interval: a change shown to be smaller never fails.
+  if (worse && m.worseUpper >= threshold) {
+    if (dominated && !standsOutOfHeavyTails(m, familySize, config)) {
+      return {
+        ...base,
+        outcome: "inconclusive",
+        needsConfirmation: true,
+        reason: `${v.key} flagged by the screen: ${shown} (p=${formatP(adjusted.worse)}), but run-to-run noise dominates; a paired A/B run confirms before it can fail`,
+      };
+    }
+    return {
+      ...base,
+      outcome: "regressed",
+      reason: `${v.key} regressed: ${shown} (p=${formatP(adjusted.worse)})`,
+    };
+  }
+  if (better && -m.worseLower >= threshold) {
+    return {
+      ...base,
+      outcome: "improved",
+      reason: `${v.key} improved: ${shown} (p=${formatP(adjusted.better)})`,
+    };
+  }
+  if (worse || better) {
+    return {
+      ...base,
+      outcome: "unchanged",
+      reason: `${v.key} unchanged in practice: ${shown} is real but within the ${v.thresholdPct} % threshold`,
+    };
+  }
+  if (m.worse >= threshold && (v.evidence?.worseP ?? 1) <= config.inconclusiveP) {
+    const needed = estimateSamplesNeeded(m, familySize, config);
+    const advice =
+      needed === null
+        ? "run-to-run noise dominates; more runs, not more samples, would decide"
+        : `about ${needed} samples per run would decide`;
+    return {
+      ...base,
+      outcome: "inconclusive",
+      needsConfirmation: dominated || needed === null,
+      reason: `${v.key} inconclusive: ${shown} but within noise (p=${formatP(adjusted.worse)}); ${advice}`,
+      moreSamplesNeeded: needed,
+    };
+  }
+  return { ...base, outcome: "unchanged", reason: `${v.key} unchanged: ${shown}` };
+}
+
+/**
+ * Whether this run's gap from the branch's level is too large even for heavy-tailed run effects
+ * (Student t with 3 degrees of freedom at the first Holm step): then one run may fail the check.
+ */
+function standsOutOfHeavyTails(
+  m: MeasuredMetric,
+  familySize: number,
+  config: VerdictConfig,
+): boolean {
+  const critical = studentTQuantile(1 - config.alpha / Math.max(1, familySize), HEAVY_TAIL_DF);
+  const se = Math.sqrt(m.runVariance * (1 + 1 / m.levelRuns));
+  const orientedGap = m.verdict.direction === "lower_is_better" ? m.levelGap : -m.levelGap;
+  return orientedGap / se >= critical;
+}
+
+/**
+ * Samples per run at which the observed gap would pass the first Holm step, holding the effect and
+ * the run-to-run noise fixed; null when the run-to-run part alone is too large.
+ */
+function estimateSamplesNeeded(
+  m: MeasuredMetric,
+  familySize: number,
+  config: VerdictConfig,
+): number | null {
+  const critical = studentTQuantile(1 - config.alpha / Math.max(1, familySize), m.runNoiseDf);
+  const allowedVariance = (m.levelGap / critical) ** 2 / (1 + 1 / m.levelRuns);
+  const room = allowedVariance - m.runToRunVariance;
+  if (!(room > 0) || !Number.isFinite(critical)) return null;
+  const needed = Math.ceil(m.withinVariancePerSample / room);
+  return Math.max(needed, m.verdict.samples.current + 1);
+}

@@ -1,0 +1,99 @@
+import type { RunResult } from "@mlxbench/proto";
+import { decideNextStep, type NextStep, type NextStepOptions } from "./decide-next-step.js";
+import { collectPairs, type RunPair } from "./judge-pairs.js";
+import type { ValuePair } from "./stats/index.js";
+import type { Verdict } from "./metric-verdict.js";
+
+/** What the escalation may do; the pipeline supplies each (I/O stays outside the verdict). */
+export interface EscalationIo {
+  /** Runs the suite again with the same options; returns the result to judge in place of the first (the pipeline pools both runs' samples). */
+  runAgain: () => Promise<RunResult>;
+  /** Runs `pairs` A/B pairs of merge-base and head interleaved A/B/B/A on the same cluster. */
+  runPairs: (pairs: number, metrics: readonly string[]) => Promise<RunPair[]>;
+  judge: (runResult: RunResult) => Promise<Verdict>;
+  /** The pure judgePairs bound to the config: `(s, p) => judgePairs(s, p, config)`. */
+  judgePairs: (
+    screen: Verdict,
+    pairsByMetric: ReadonlyMap<string, readonly ValuePair[]>,
+  ) => Verdict | Promise<Verdict>;
+}
+
+export interface EscalationOptions extends NextStepOptions {
+  signal?: AbortSignal;
+  /** Told why a step failed (pino's logger fits). */
+  log?: { warn: (obj: { err: unknown }, msg: string) => void };
+}
+
+export interface Escalated {
+  runResult: RunResult;
+  verdict: Verdict;
+  notes: string[];
+  /** What decideNextStep said for the first verdict. */
+  step: NextStep;
+}
+
+/**
+ * Does exactly what decideNextStep says for the first run's verdict: nothing, one re-run, or a
+ * paired confirmation. A failed re-run or confirmation never costs the first verdict: it is kept
+ * and a note says why. An abort is rethrown.
+ */
+export async function escalateCloseCalls(
+  first: { runResult: RunResult; verdict: Verdict },
+  io: EscalationIo,
+  opts: EscalationOptions,
+): Promise<Escalated> {
+  const step = decideNextStep(first.verdict, opts);
+  const keepFirst = (err: unknown, what: string, why: string): Escalated => {
+    if (opts.signal?.aborted) throw err;
+    opts.log?.warn({ err }, `${what} failed; keeping the first run's verdict`);
+    const message = err instanceof Error ? err.message : String(err);
+    return { ...first, step, notes: [`${why} (${message}), so this is the first run's verdict.`] };
+  };
+  switch (step.kind) {
+    case "done":
+      return { ...first, step, notes: [] };
+    case "rerun": {
+      let second: RunResult;
+      try {
+        second = await io.runAgain();
+      } catch (err) {
+        return keepFirst(
+          err,
+          "the automatic re-run",
+          "The first verdict was inconclusive; an automatic re-run failed",
+        );
+      }
+      opts.signal?.throwIfAborted();
+      return {
+        runResult: second,
+        verdict: await io.judge(second),
+        step,
+        notes: [
+          "The first verdict was inconclusive; the suite ran a second time and the samples of both runs were pooled.",
+        ],
+      };
+    }
+    case "confirm": {
+      let pairs: RunPair[];
+      try {
+        pairs = await io.runPairs(step.pairs, step.metrics);
+      } catch (err) {
+        return keepFirst(
+          err,
+          "the paired confirmation",
+          `The screen asked for ${step.pairs} A/B pairs to confirm ${step.metrics.join(", ")}; running them failed`,
+        );
+      }
+      opts.signal?.throwIfAborted();
+      const verdict = await io.judgePairs(first.verdict, collectPairs(pairs, step.metrics));
+      return {
+        ...first,
+        verdict,
+        step,
+        notes: [
+          `The screen's call on ${step.metrics.join(", ")} was close under run-to-run noise; ${pairs.length} A/B pairs of the merge-base and this commit, run interleaved on the same cluster, decided it.`,
+        ],
+      };
+    }
+  }
+}

@@ -1,0 +1,176 @@
+import type { RunResult } from "@mlxbench/proto";
+import {
+  adjustHolm,
+  computeMedian,
+  PairedInputError,
+  testPairedLogRatio,
+  type PairedLogRatio,
+  type ValuePair,
+} from "./stats/index.js";
+import { findSampleProblem } from "./compare-metric.js";
+import { concludeFromMetrics } from "./conclude-verdict.js";
+import { formatP, formatSigned, toPercent } from "./format-change.js";
+import type { MetricVerdict, Verdict } from "./metric-verdict.js";
+import type { VerdictConfig } from "./verdict-config.js";
+
+/** One A/B pair of a confirmation: a run of the merge-base and a run of the head, back to back. */
+export interface RunPair {
+  base: RunResult;
+  head: RunResult;
+}
+
+/**
+ * Per metric key, the (base, head) medians of each pair, in pair order. A run that lacks the metric
+ * or has unusable samples gives NaN there, so the paired test rejects it by name instead of the
+ * pair being dropped in silence.
+ */
+export function collectPairs(
+  pairs: readonly RunPair[],
+  keys: readonly string[],
+): Map<string, ValuePair[]> {
+  const valueOf = (run: RunResult, key: string): number => {
+    const samples = run.metrics.find((m) => m.key === key)?.samples;
+    if (samples === undefined || findSampleProblem(samples, "pair") !== null) return Number.NaN;
+    return computeMedian(samples);
+  };
+  return new Map(
+    keys.map((key) => [
+      key,
+      pairs.map((p) => ({ base: valueOf(p.base, key), head: valueOf(p.head, key) })),
+    ]),
+  );
+}
+
+type PairsByMetric =
+  ReadonlyMap<string, readonly ValuePair[]> | Readonly<Record<string, readonly ValuePair[]>>;
+
+function pairsFor(all: PairsByMetric, key: string): readonly ValuePair[] | undefined {
+  if (isMap(all)) return all.get(key);
+  return Object.hasOwn(all, key) ? all[key] : undefined;
+}
+
+function isMap(all: PairsByMetric): all is ReadonlyMap<string, readonly ValuePair[]> {
+  return all instanceof Map;
+}
+
+/**
+ * Tier 2: the screen's verdict with every metric that has pairs decided by the paired test on
+ * log(head / base) instead (Holm across the confirmed metrics at `config.alpha`, the practical
+ * threshold inside or below the interval, as in the screen). Unusable pairs (NaN, zeros, fewer
+ * than 2) mark that metric invalid, never a pass. Each confirmed metric keeps the screen's change
+ * and gains `confirmation`; `tiers` holds both conclusions. A screen that failed validation, or
+ * had nothing compared, is returned as it is: pairs cannot change that.
+ */
+export function judgePairs(
+  screen: Verdict,
+  pairsByMetric: PairsByMetric,
+  config: VerdictConfig,
+): Verdict {
+  if (screen.kind === "validation_failed" || screen.kind === "no_baseline") return screen;
+  const tested = new Map<string, PairedLogRatio | PairedInputError>();
+  for (const m of screen.metrics) {
+    const pairs = pairsFor(pairsByMetric, m.key);
+    if (pairs === undefined || m.change === null) continue;
+    try {
+      tested.set(
+        m.key,
+        testPairedLogRatio(pairs, { direction: m.direction, level: config.confidence }),
+      );
+    } catch (err) {
+      if (!(err instanceof PairedInputError)) throw err;
+      tested.set(m.key, err);
+    }
+  }
+  const ok = [...tested].filter(
+    (e): e is [string, PairedLogRatio] => !(e[1] instanceof PairedInputError),
+  );
+  const worse = adjustHolm(ok.map(([, r]) => r.worseP));
+  const better = adjustHolm(ok.map(([, r]) => r.betterP));
+  const adjusted = new Map(
+    ok.map(([k], i) => [k, { worse: worse[i] ?? 1, better: better[i] ?? 1 }]),
+  );
+  const metrics = screen.metrics.map((m): MetricVerdict => {
+    const r = tested.get(m.key);
+    if (r === undefined) return m;
+    if (r instanceof PairedInputError)
+      return {
+        ...m,
+        outcome: "invalid",
+        needsConfirmation: false,
+        reason: `${m.key}: the A/B pairs cannot be judged (${r.message})`,
+      };
+    return classifyPaired(m, r, adjusted.get(m.key) ?? { worse: 1, better: 1 }, config);
+  });
+  const summary = concludeFromMetrics(metrics, null);
+  const pairs = Math.max(0, ...ok.map(([, r]) => r.pairs));
+  return {
+    ...summary,
+    baseline: screen.baseline,
+    metrics,
+    tiers: {
+      screen: screen.tiers?.screen ?? {
+        conclusion: screen.conclusion,
+        kind: screen.kind,
+        reason: screen.reason,
+      },
+      confirmation: { ...summary, pairs, metrics: [...tested.keys()] },
+    },
+  };
+}
+
+function classifyPaired(
+  m: MetricVerdict,
+  r: PairedLogRatio,
+  adjusted: { worse: number; better: number },
+  config: VerdictConfig,
+): MetricVerdict {
+  const threshold = Math.log(1 + m.thresholdPct / 100);
+  const orient = m.direction === "lower_is_better" ? 1 : -1;
+  const worse = orient * r.estimate;
+  const [worseLower, worseUpper] = orient === 1 ? [r.lower, r.upper] : [-r.upper, -r.lower];
+  const confirmation = {
+    pairs: r.pairs,
+    method: r.method,
+    percent: toPercent(r.estimate),
+    lowerPercent: toPercent(r.lower),
+    upperPercent: toPercent(r.upper),
+    worseP: r.worseP,
+    adjustedWorseP: adjusted.worse,
+    screenOutcome: m.outcome,
+  };
+  const shown = `${formatSigned(confirmation.percent)} % [${formatSigned(confirmation.lowerPercent)}, ${formatSigned(confirmation.upperPercent)}] over ${r.pairs} A/B pairs`;
+  const base = { ...m, confirmation, needsConfirmation: false, moreSamplesNeeded: null };
+  const say = (outcome: MetricVerdict["outcome"], reason: string): MetricVerdict => ({
+    ...base,
+    outcome,
+    reason,
+  });
+  if (adjusted.worse <= config.alpha && worse > 0) {
+    if (worseUpper >= threshold)
+      return say(
+        "regressed",
+        `${m.key} regressed, confirmed: ${shown} (p=${formatP(adjusted.worse)})`,
+      );
+    return say(
+      "unchanged",
+      `${m.key} unchanged in practice: ${shown} is real but within the ${m.thresholdPct} % threshold`,
+    );
+  }
+  if (adjusted.better <= config.alpha && worse < 0) {
+    if (-worseLower >= threshold)
+      return say(
+        "improved",
+        `${m.key} improved, confirmed: ${shown} (p=${formatP(adjusted.better)})`,
+      );
+    return say(
+      "unchanged",
+      `${m.key} unchanged in practice: ${shown} is real but within the ${m.thresholdPct} % threshold`,
+    );
+  }
+  if (worseUpper < threshold && -worseLower < threshold)
+    return say("unchanged", `${m.key} unchanged: the screen's flag did not hold up, ${shown}`);
+  return say(
+    "inconclusive",
+    `${m.key} inconclusive after the confirmation: ${shown} still allows a ${m.thresholdPct} % change; more pairs would decide`,
+  );
+}
