@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import { Verdict as VerdictSchema } from "@mlxbench/proto";
+import { computeVerdict } from "./compute-verdict.js";
+import { computeMdePct, describeMde } from "./compute-mde.js";
+import { makeMetric, makeScenario, type SeriesSpec } from "./make-run.test-helper.js";
+import { createRng, drawNormal, estimateRunNoise, estimateScreenNoise } from "./stats/index.js";
+import { parseVerdictConfig } from "./verdict-config.js";
+
+const config = parseVerdictConfig({});
+const TTFT = "inference.ttft_ms";
+
+function ttftOf(runNoise: number, factor: number, seed: number, runs = 40) {
+  const specs: SeriesSpec[] = [
+    { key: TTFT, cv: 0.01, count: 30, runNoise },
+    { key: "inference.e2e_ms" },
+  ];
+  const s = makeScenario(specs, { seed, runs, factor: (k) => (k === TTFT ? factor : 1) });
+  const v = computeVerdict(s.current, s.baseline, s.history, config);
+  return { verdict: v, metric: v.metrics.find((m) => m.key === TTFT) };
+}
+
+describe("estimateScreenNoise", () => {
+  const rng = createRng(5);
+  const noisy = Array.from({ length: 45 }, () => 0.04 * drawNormal(rng));
+  const calm = Array.from({ length: 15 }, () => 0.002 * drawNormal(rng));
+
+  it("does not trust a calm recent stretch more than the whole window", () => {
+    const series = [...noisy, ...calm];
+    const screen = estimateScreenNoise(series, [], 15);
+    const recentOnly = estimateRunNoise(calm);
+    expect(screen?.sd).toBeGreaterThanOrEqual(screen?.longSd ?? Number.POSITIVE_INFINITY);
+    expect(screen?.sd).toBeGreaterThan(5 * (recentOnly?.sd ?? 0));
+  });
+
+  it("rises when the noise grew recently, where the long window would average it away", () => {
+    const series = [...calm, ...calm, ...calm, ...noisy.slice(0, 15)];
+    const screen = estimateScreenNoise(series, [], 15);
+    expect(screen?.recentSd).not.toBeNull();
+    expect(screen?.sd).toBe(screen?.recentSd);
+    expect(screen?.sd).toBeGreaterThan(1.3 * (screen?.longSd ?? 0));
+  });
+
+  it("keeps the median-based floor when most runs are identical but some move", () => {
+    // Every other run jumps by 2 %: the two-mode series of real histories.
+    const series = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? 0 : 0.02));
+    const screen = estimateScreenNoise(series);
+    expect(screen?.robustSd).toBeCloseTo(0.02 / (0.6744897501960817 * Math.SQRT2), 10);
+    expect(screen?.sd).toBeGreaterThanOrEqual(screen?.robustSd ?? Number.POSITIVE_INFINITY);
+  });
+
+  it("returns null without a single difference", () => {
+    expect(estimateScreenNoise([0.1])).toBeNull();
+    expect(estimateScreenNoise([0.1, 0.2], [1])).toBeNull();
+  });
+});
+
+describe("the screen under run-to-run noise", () => {
+  it("never fails a noise-dominated metric on one run: it asks for a confirmation", () => {
+    const { verdict, metric } = ttftOf(0.03, 1.1, 1);
+    expect(metric?.evidence?.runNoiseShare).toBeGreaterThan(0.5);
+    expect(metric).toMatchObject({ outcome: "inconclusive", needsConfirmation: true });
+    expect(verdict).toMatchObject({ conclusion: "neutral", kind: "inconclusive" });
+    expect(verdict.reason).toMatch(/run-to-run noise dominates inference\.ttft_ms/);
+    expect(verdict.tiers?.screen).toEqual({
+      conclusion: verdict.conclusion,
+      kind: verdict.kind,
+      reason: verdict.reason,
+    });
+  });
+
+  it("still fails on one run a change that even heavy-tailed run effects cannot explain", () => {
+    const { metric } = ttftOf(0.03, 1.3, 1);
+    expect(metric).toMatchObject({ outcome: "regressed", needsConfirmation: false });
+  });
+
+  it("fails a regression directly where sampling noise dominates", () => {
+    const { metric } = ttftOf(0.001, 1.1, 2);
+    expect(metric?.evidence?.runNoiseShare).toBeLessThan(0.5);
+    expect(metric).toMatchObject({ outcome: "regressed", needsConfirmation: false });
+  });
+});
+
+describe("minimum detectable effect", () => {
+  it("shrinks as the history gets quieter", () => {
+    const mdes = [0.04, 0.02, 0.01, 0.003].map((runNoise) =>
+      [1, 2, 3].map((seed) => ttftOf(runNoise, 1, seed).metric?.mdePct ?? Number.NaN),
+    );
+    for (let i = 1; i < mdes.length; i++) {
+      mdes[i]?.forEach((mde, seed) => {
+        expect(mde).toBeLessThan(mdes[i - 1]?.[seed] ?? 0);
+      });
+    }
+    expect(mdes.flat().every((m) => Number.isFinite(m) && m > 0)).toBe(true);
+  });
+
+  it("is set on every measured metric and null on one that was not compared", () => {
+    const s = makeScenario([{ key: TTFT }], { seed: 3 });
+    const current = {
+      ...s.current,
+      metrics: [...s.current.metrics, makeMetric("x.new_ms", [1, 2, 3])],
+    };
+    const v = computeVerdict(current, s.baseline, s.history, config);
+    expect(v.metrics.find((m) => m.key === TTFT)?.mdePct).toBeGreaterThan(0);
+    expect(v.metrics.find((m) => m.key === "x.new_ms")?.mdePct).toBeNull();
+  });
+
+  it("follows (t₁₋α + t_power) · se, and grows with a stricter alpha", () => {
+    const base = {
+      runVariance: 0.02 ** 2,
+      levelRuns: 10,
+      df: Number.POSITIVE_INFINITY,
+      power: 0.8,
+    };
+    const mde = computeMdePct({ ...base, alpha: 0.05 });
+    // z₀.₉₅ + z₀.₈ = 1.6449 + 0.8416; se = 0.02 · √1.1
+    expect(mde).toBeCloseTo((Math.exp(2.4865 * 0.02 * Math.sqrt(1.1)) - 1) * 100, 2);
+    expect(computeMdePct({ ...base, alpha: 0.001 })).toBeGreaterThan(mde ?? Infinity);
+  });
+
+  it.each([
+    ["NaN variance", { runVariance: Number.NaN }],
+    ["negative variance", { runVariance: -1 }],
+    ["zero level runs", { levelRuns: 0 }],
+    ["alpha 0", { alpha: 0 }],
+    ["power 1", { power: 1 }],
+  ])("is null for %s", (_name, change) => {
+    const input = { runVariance: 1e-4, levelRuns: 10, df: 30, alpha: 0.01, power: 0.8, ...change };
+    expect(computeMdePct(input)).toBeNull();
+  });
+
+  it("describes itself in one line", () => {
+    expect(describeMde({ key: "ttft p50", mdePct: 7.04 })).toBe(
+      "ttft p50: changes under 7.0 % cannot be told from noise on this cluster",
+    );
+    expect(describeMde({ key: "ttft p50", mdePct: null })).toMatch(/no minimum detectable effect/);
+  });
+});
+
+describe("the archived verdict", () => {
+  it("parses back from JSON with proto's schema, NaN and all", () => {
+    const { verdict } = ttftOf(0.03, 1.1, 1);
+    const parsed = VerdictSchema.parse(JSON.parse(JSON.stringify(verdict)));
+    expect(parsed).toEqual(verdict);
+  });
+});

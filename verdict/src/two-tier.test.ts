@@ -1,0 +1,339 @@
+import { describe, expect, it } from "vitest";
+import type { RunResult } from "@mlxbench/proto";
+import { computeVerdict } from "./compute-verdict.js";
+import { decideNextStep, MIN_CONFIRM_PAIRS, sizePairs } from "./decide-next-step.js";
+import { escalateCloseCalls, type EscalationIo } from "./escalate-close-calls.js";
+import { collectPairs, judgePairs, type RunPair } from "./judge-pairs.js";
+import { makeMetric, makeRun, makeScenario, type SeriesSpec } from "./make-run.test-helper.js";
+import type { MetricVerdict, Verdict } from "./metric-verdict.js";
+import {
+  createRng,
+  drawNormal,
+  PairedInputError,
+  testPairedLogRatio,
+  type ValuePair,
+} from "./stats/index.js";
+import { parseVerdictConfig } from "./verdict-config.js";
+
+const config = parseVerdictConfig({});
+const TTFT = "inference.ttft_ms";
+const E2E = "inference.e2e_ms";
+
+/** A screen that asked for a confirmation of ttft (run-to-run noise 3 %, a 10 % change). */
+function closeCall(): { runResult: RunResult; verdict: Verdict } {
+  const specs: SeriesSpec[] = [{ key: TTFT, cv: 0.01, count: 30, runNoise: 0.03 }, { key: E2E }];
+  const s = makeScenario(specs, { seed: 1, factor: (k) => (k === TTFT ? 1.1 : 1) });
+  return {
+    runResult: s.current,
+    verdict: computeVerdict(s.current, s.baseline, s.history, config),
+  };
+}
+
+/** n pairs whose head/base ratio is `ratio` times a shared run effect plus a little pair noise. */
+function pairsOf(n: number, ratio: number, seed: number, pairNoise = 0.01): ValuePair[] {
+  const rng = createRng(seed);
+  return Array.from({ length: n }, () => {
+    const level = 100 * Math.exp(0.05 * drawNormal(rng)); // drift: shared by both runs of a pair
+    return { base: level, head: level * ratio * Math.exp(pairNoise * drawNormal(rng)) };
+  });
+}
+
+describe("testPairedLogRatio", () => {
+  it("gives the mean log ratio with a t interval and one-sided p", () => {
+    const pairs = [1.02, 1.05, 1.04, 1.06].map((r) => ({ base: 10, head: 10 * r }));
+    const d = [1.02, 1.05, 1.04, 1.06].map(Math.log);
+    const mean = d.reduce((a, b) => a + b, 0) / 4;
+    const sd = Math.sqrt(d.reduce((a, x) => a + (x - mean) ** 2, 0) / 3);
+    const r = testPairedLogRatio(pairs, { direction: "lower_is_better", level: 0.95 });
+    expect(r.estimate).toBeCloseTo(mean, 12);
+    expect(r.se).toBeCloseTo(sd / 2, 12);
+    // t₀.₉₇₅ with 3 degrees of freedom is 3.182446
+    expect(r.upper - r.estimate).toBeCloseTo(3.182446 * (sd / 2), 5);
+    expect(r.worseP).toBeLessThan(0.01);
+    expect(r.betterP).toBeGreaterThan(0.99);
+    const up = testPairedLogRatio(pairs, { direction: "higher_is_better" });
+    expect(up.worseP).toBeCloseTo(r.betterP, 12);
+  });
+
+  it("is certain about identical differences and neutral about none", () => {
+    const same = [1, 2, 3].map((b) => ({ base: b, head: b * 1.1 }));
+    expect(testPairedLogRatio(same, { direction: "lower_is_better" }).worseP).toBe(0);
+    const none = [1, 2, 3].map((b) => ({ base: b, head: b }));
+    expect(testPairedLogRatio(none, { direction: "lower_is_better" }).worseP).toBe(0.5);
+  });
+
+  it.each([
+    ["no pairs", [], /at least 2 A\/B pairs, got 0/],
+    ["one pair", [{ base: 1, head: 1 }], /at least 2 A\/B pairs, got 1/],
+    [
+      "NaN",
+      [
+        { base: 1, head: 1 },
+        { base: Number.NaN, head: 1 },
+      ],
+      /pair 2: base value NaN/,
+    ],
+    [
+      "a zero",
+      [
+        { base: 1, head: 0 },
+        { base: 1, head: 1 },
+      ],
+      /pair 1: head value 0 is not a finite positive/,
+    ],
+    [
+      "Infinity",
+      [
+        { base: 1, head: 1 },
+        { base: 1, head: Infinity },
+      ],
+      /pair 2: head value Infinity/,
+    ],
+  ] as const)("rejects %s by name", (_name, pairs, message) => {
+    expect(() => testPairedLogRatio(pairs, { direction: "lower_is_better" })).toThrow(
+      PairedInputError,
+    );
+    expect(() => testPairedLogRatio(pairs, { direction: "lower_is_better" })).toThrow(message);
+  });
+
+  it("rejects a level outside (0, 1)", () => {
+    expect(() =>
+      testPairedLogRatio(pairsOf(4, 1, 1), { direction: "lower_is_better", level: 95 }),
+    ).toThrow(/level must be between 0 and 1, got 95/);
+  });
+});
+
+describe("judgePairs", () => {
+  const first = closeCall();
+
+  it("confirms a real regression and keeps both tiers", () => {
+    const v = judgePairs(first.verdict, new Map([[TTFT, pairsOf(8, 1.08, 3)]]), config);
+    const m = v.metrics.find((x) => x.key === TTFT);
+    expect(v).toMatchObject({ conclusion: "failure", kind: "regressed" });
+    expect(m).toMatchObject({ outcome: "regressed", needsConfirmation: false });
+    expect(m?.change).toEqual(first.verdict.metrics.find((x) => x.key === TTFT)?.change);
+    expect(m?.confirmation).toMatchObject({
+      pairs: 8,
+      method: "paired-t",
+      screenOutcome: "inconclusive",
+    });
+    expect(m?.confirmation?.percent).toBeGreaterThan(6);
+    expect(m?.confirmation?.percent).toBeLessThan(10);
+    expect(v.reason).toMatch(
+      /^1 metric regressed: inference\.ttft_ms \+\d+\.\d % \[\+\d+\.\d, \+\d+\.\d\] \(8 A\/B pairs\)/,
+    );
+    expect(v.tiers?.screen).toMatchObject({ conclusion: "neutral", kind: "inconclusive" });
+    expect(v.tiers?.confirmation).toMatchObject({
+      conclusion: "failure",
+      pairs: 8,
+      metrics: [TTFT],
+    });
+  });
+
+  it("ends green when the screen's flag was one run's spike", () => {
+    const v = judgePairs(first.verdict, { [TTFT]: pairsOf(8, 1, 4) }, config);
+    expect(v).toMatchObject({ conclusion: "success", kind: "ok" });
+    expect(v.metrics.find((x) => x.key === TTFT)?.reason).toMatch(/did not hold up/);
+  });
+
+  it("stays inconclusive when the pairs are too noisy to rule the threshold out", () => {
+    const v = judgePairs(first.verdict, { [TTFT]: pairsOf(3, 1.02, 5, 0.08) }, config);
+    expect(v.kind).toBe("inconclusive");
+    expect(v.metrics.find((x) => x.key === TTFT)?.outcome).toBe("inconclusive");
+  });
+
+  it.each([
+    ["no pairs", []],
+    [
+      "a NaN",
+      [
+        { base: 1, head: 2 },
+        { base: Number.NaN, head: 1 },
+      ],
+    ],
+    [
+      "zeros",
+      [
+        { base: 0, head: 0 },
+        { base: 1, head: 1 },
+      ],
+    ],
+  ])("marks the metric invalid for %s, never a verdict from it", (_name, pairs) => {
+    const v = judgePairs(first.verdict, { [TTFT]: pairs }, config);
+    expect(v).toMatchObject({ conclusion: "neutral", kind: "invalid_input" });
+    expect(v.metrics.find((x) => x.key === TTFT)).toMatchObject({
+      outcome: "invalid",
+      confirmation: null,
+    });
+    expect(v.reason).toMatch(/inference\.ttft_ms: the A\/B pairs cannot be judged/);
+  });
+
+  it("leaves a failed validation as it is", () => {
+    const failed: Verdict = { ...first.verdict, conclusion: "failure", kind: "validation_failed" };
+    expect(judgePairs(failed, { [TTFT]: pairsOf(8, 1, 1) }, config)).toBe(failed);
+  });
+});
+
+describe("collectPairs", () => {
+  it("takes each run's median and marks a run without the metric NaN", () => {
+    const run = (id: number, values: number[] | null): RunResult =>
+      makeRun(id, values === null ? [] : [makeMetric(TTFT, values)]);
+    const pairs: RunPair[] = [
+      { base: run(1, [1, 2, 3]), head: run(2, [2, 4, 6]) },
+      { base: run(3, [5, 5]), head: run(4, null) },
+    ];
+    const got = collectPairs(pairs, [TTFT]).get(TTFT);
+    expect(got?.[0]).toEqual({ base: 2, head: 4 });
+    expect(got?.[1]?.base).toBe(5);
+    expect(got?.[1]?.head).toBeNaN();
+  });
+});
+
+describe("decideNextStep", () => {
+  const first = closeCall();
+  const withMetrics = (v: Verdict, change: (m: MetricVerdict) => MetricVerdict): Verdict => ({
+    ...v,
+    metrics: v.metrics.map(change),
+  });
+
+  it("confirms a close call under run-to-run noise, sized from the noise and clamped", () => {
+    const step = decideNextStep(first.verdict, { maxPairs: 12 });
+    expect(step).toMatchObject({ kind: "confirm", metrics: [TTFT] });
+    if (step.kind !== "confirm") throw new Error("unreachable");
+    expect(step.pairs).toBeGreaterThanOrEqual(MIN_CONFIRM_PAIRS);
+    expect(step.pairs).toBeLessThanOrEqual(12);
+    expect(decideNextStep(first.verdict, { maxPairs: 5 })).toMatchObject({ pairs: 5 });
+    expect(decideNextStep(first.verdict, { maxPairs: 12, confirmPairs: 6 })).toMatchObject({
+      pairs: 6,
+    });
+    expect(decideNextStep(first.verdict, { maxPairs: 12, confirmPairs: 40 })).toMatchObject({
+      pairs: 12,
+    });
+  });
+
+  it("sizes fewer pairs for a quieter metric", () => {
+    const evidence = first.verdict.metrics.find((x) => x.key === TTFT)?.evidence;
+    if (evidence == null) throw new Error("ttft was measured");
+    const at = (runNoisePct: number) =>
+      sizePairs({ thresholdPct: 5, evidence: { ...evidence, runNoisePct } }, 1, {
+        maxPairs: 100,
+      });
+    expect(at(1)).toBe(MIN_CONFIRM_PAIRS);
+    expect(at(3)).toBeGreaterThan(at(2));
+    expect(at(6)).toBeGreaterThan(at(3));
+  });
+
+  it("re-runs an inconclusive verdict that more samples can decide", () => {
+    const v = withMetrics(first.verdict, (m) => ({ ...m, needsConfirmation: false }));
+    expect(decideNextStep(v, { maxPairs: 12 })).toEqual({ kind: "rerun" });
+  });
+
+  it("does nothing for a decided verdict or an ungated close call", () => {
+    const s = makeScenario([{ key: TTFT }], { seed: 2 });
+    const ok = computeVerdict(s.current, s.baseline, s.history, config);
+    expect(decideNextStep(ok, { maxPairs: 12 })).toEqual({ kind: "done" });
+    const ungated = withMetrics(first.verdict, (m) => ({ ...m, gated: false }));
+    expect(decideNextStep(ungated, { maxPairs: 12 })).toEqual({ kind: "rerun" });
+  });
+
+  it.each([
+    [{ maxPairs: 1 }, /maxPairs must be an integer of at least 2, got 1/],
+    [{ maxPairs: Number.NaN }, /maxPairs must be an integer of at least 2, got NaN/],
+    [{ maxPairs: 12, confirmPairs: 2.5 }, /confirmPairs must be an integer/],
+  ])("rejects %j", (opts, message) => {
+    expect(() => decideNextStep(first.verdict, opts)).toThrow(message);
+  });
+});
+
+describe("escalateCloseCalls", () => {
+  const first = closeCall();
+  const clean = (() => {
+    const s = makeScenario([{ key: TTFT }], { seed: 2 });
+    return {
+      runResult: s.current,
+      verdict: computeVerdict(s.current, s.baseline, s.history, config),
+    };
+  })();
+  const asRunPairs = (values: ValuePair[]): RunPair[] =>
+    values.map((p, i) => ({
+      base: makeRun(100 + i, [makeMetric(TTFT, [p.base, p.base])]),
+      head: makeRun(200 + i, [makeMetric(TTFT, [p.head, p.head])]),
+    }));
+  function io(over: Partial<EscalationIo> = {}): EscalationIo & { calls: string[] } {
+    const calls: string[] = [];
+    return {
+      calls,
+      runAgain: () => (calls.push("runAgain"), Promise.resolve(first.runResult)),
+      runPairs: (n, metrics) => (
+        calls.push(`runPairs ${n} ${metrics.join(",")}`),
+        Promise.resolve(asRunPairs(pairsOf(n, 1.08, 3)))
+      ),
+      judge: () => (calls.push("judge"), Promise.resolve(clean.verdict)),
+      judgePairs: (s, p) => (calls.push("judgePairs"), judgePairs(s, p, config)),
+      ...over,
+    };
+  }
+
+  it("does nothing when the screen decided", async () => {
+    const x = io();
+    const out = await escalateCloseCalls(clean, x, { maxPairs: 12 });
+    expect(x.calls).toEqual([]);
+    expect(out).toMatchObject({ verdict: clean.verdict, notes: [], step: { kind: "done" } });
+  });
+
+  it("runs the pairs decideNextStep sized and judges them", async () => {
+    const x = io();
+    const out = await escalateCloseCalls(first, x, { maxPairs: 12, confirmPairs: 8 });
+    expect(x.calls).toEqual([`runPairs 8 ${TTFT}`, "judgePairs"]);
+    expect(out.verdict.kind).toBe("regressed");
+    expect(out.verdict.tiers?.confirmation?.pairs).toBe(8);
+    expect(out.runResult).toBe(first.runResult);
+    expect(out.notes.join(" ")).toMatch(/8 A\/B pairs of the merge-base and this commit/);
+  });
+
+  it("keeps the screen's verdict when the pairs cannot be run (a merge-base that no longer builds)", async () => {
+    const x = io({ runPairs: () => Promise.reject(new Error("merge-base does not build")) });
+    const warned: unknown[] = [];
+    const out = await escalateCloseCalls(first, x, {
+      maxPairs: 12,
+      log: { warn: (o) => warned.push(o.err) },
+    });
+    expect(out.verdict).toBe(first.verdict);
+    expect(out.notes[0]).toMatch(
+      /running them failed \(merge-base does not build\), so this is the first run's verdict/,
+    );
+    expect(warned).toHaveLength(1);
+  });
+
+  it("re-runs when more samples can decide, and keeps the first verdict when that fails", async () => {
+    const rerunnable = {
+      ...first,
+      verdict: {
+        ...first.verdict,
+        metrics: first.verdict.metrics.map((m) => ({ ...m, needsConfirmation: false })),
+      },
+    };
+    const x = io();
+    const out = await escalateCloseCalls(rerunnable, x, { maxPairs: 12 });
+    expect(x.calls).toEqual(["runAgain", "judge"]);
+    expect(out.verdict).toBe(clean.verdict);
+    expect(out.notes.join(" ")).toMatch(/pooled/);
+    const failing = io({ runAgain: () => Promise.reject(new Error("suite exited 1")) });
+    const kept = await escalateCloseCalls(rerunnable, failing, { maxPairs: 12 });
+    expect(kept.verdict).toBe(rerunnable.verdict);
+    expect(kept.notes[0]).toMatch(/an automatic re-run failed \(suite exited 1\)/);
+  });
+
+  it("rethrows when the job was aborted", async () => {
+    const controller = new AbortController();
+    const x = io({
+      runPairs: () => {
+        controller.abort();
+        return Promise.reject(new Error("cancelled"));
+      },
+    });
+    await expect(
+      escalateCloseCalls(first, x, { maxPairs: 12, signal: controller.signal }),
+    ).rejects.toThrow("cancelled");
+  });
+});
