@@ -148,3 +148,13 @@ export function sampleRunResult(
     exitCode: 0,
   };
 }
+
+// data.js fixtures in the real shape, from the real-noise corpus (history import tests).
+export {
+  buildDataJs,
+  commitId,
+  corpusDataJs,
+  corpusSeries,
+  type FixtureBench,
+  type FixtureSuite,
+} from "./import/benchmark-data-fixture.js";

@@ -32,9 +32,13 @@ export function formatImportSummary(
       .join("  ")
       .trimEnd();
   lines.push(
-    `${valid.length} metric(s); noise % is the robust run-to-run noise (MAD of successive log differences, as a CV):`,
+    `${valid.length} metric(s); noise % is the robust run-to-run noise (1.4826 · median |successive log difference| / √2):`,
   );
   lines.push(fmt(header), ...rows.map(fmt));
+  if (valid.some((m) => !m.key.startsWith("imported.") && m.origin !== m.key))
+    lines.push(
+      "Mapped metrics keep the data.js unit: the verdict compares them with this cluster's runs only when both measure the same thing in the same unit.",
+    );
   const skippedPoints = plan.metrics.reduce((a, m) => a + m.skippedPoints, 0);
   if (skippedPoints > 0)
     lines.push(`${skippedPoints} value(s) skipped: zero, negative, NaN or not a number.`);

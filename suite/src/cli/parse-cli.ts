@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import type { SuiteFlags } from "../index.js";
-import { COMMANDS, type Command } from "./usage.js";
+import { COMMANDS, GROUP_COMMANDS, type Command } from "./usage.js";
 
 /** Bad command-line input; the CLI prints the message and exits with 2. */
 export class CliUsageError extends Error {
@@ -74,11 +74,12 @@ export function parseCli(argv: readonly string[]): ParsedCli {
   const [first, ...rest] = parsed.positionals;
   if (v.help || first === "help")
     return { command: "help", flags: {}, profile: "pull_request", logLevel: "warn" };
-  if (first === undefined) throw new CliUsageError(`a command is required: ${COMMANDS.join(", ")}`);
+  const known = [...COMMANDS, ...GROUP_COMMANDS].join(", ");
+  if (first === undefined) throw new CliUsageError(`a command is required: ${known}`);
+  if ((GROUP_COMMANDS as readonly string[]).includes(first))
+    throw new CliUsageError(`${first} takes its own arguments: run \`mlxbench ${first} --help\``);
   if (!(COMMANDS as readonly string[]).includes(first)) {
-    throw new CliUsageError(
-      `unknown command ${JSON.stringify(first)}; expected one of ${COMMANDS.join(", ")}`,
-    );
+    throw new CliUsageError(`unknown command ${JSON.stringify(first)}; expected one of ${known}`);
   }
   if (rest.length) throw new CliUsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
   const command = first as Command;

@@ -14,6 +14,7 @@ import {
   type ComponentName,
   type SuiteRunOutput,
 } from "../index.js";
+import { runHistoryCommand } from "./history-command.js";
 import { CliUsageError, parseCli } from "./parse-cli.js";
 import { createProgressReporter, type ProgressStream } from "./progress-reporter.js";
 import { USAGE, type Command } from "./usage.js";
@@ -26,6 +27,8 @@ export interface CliIo {
   clock?: Clock;
   /** Fingerprint versions (the worker passes the commit of mlxbench itself). */
   versions?: Record<string, string>;
+  /** Read by `history import` for the archive (ARCHIVE_DIR, ARCHIVE_BUCKET …); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const COMPONENTS_OF: Record<Command, readonly ComponentName[] | undefined> = {
@@ -42,6 +45,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<0 | 1 
     io.stderr.write(`mlxbench: ${message}\n`);
     return 2;
   };
+  if (argv[0] === "history") return runHistoryCommand(argv.slice(1), io);
   let cli;
   try {
     cli = parseCli(argv);

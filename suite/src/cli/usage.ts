@@ -9,7 +9,9 @@ Usage:
   mlxbench comprehensive [options]         serialization, latency, throughput, resources
   mlxbench compare [options]               single device vs distributed (both measured)
   mlxbench communication --server HOST:PORT [options]
-  mlxbench --help
+  mlxbench history import FILE|--from-archive DIR --repo OWNER/NAME [options]
+                                           seed the archive with a github-action-benchmark history
+  mlxbench --help                          (mlxbench history --help for the import's options)
 
 Cluster:
   --api-url URL                  HTTP API of the cluster (default http://localhost:8100)
@@ -48,4 +50,41 @@ Output:
 
 Exit codes: 0 success · 1 partial success or errors · 2 critical failures or bad usage.
 Results: <output-dir>/run_result_<ts>.json, per-component JSON/Markdown/PNG, executive_summary_<ts>.md.
+`;
+
+/** Commands outside COMMANDS with their own arguments (run-cli dispatches them before parseCli). */
+export const GROUP_COMMANDS = ["history"] as const;
+
+export const HISTORY_USAGE = `mlxbench history import — start the archive with a history
+
+Usage:
+  mlxbench history import FILE --repo OWNER/NAME [options]
+  mlxbench history import --from-archive DIR --repo OWNER/NAME [--from-repo OWNER/NAME] [options]
+
+FILE is a github-action-benchmark data.js (with or without \`window.BENCHMARK_DATA = \`). Every
+commit becomes one default-branch run (run id import-<sha12>-data-js) with a baseline pointer, so
+the verdict has a baseline and a run-to-run noise estimate from the first PR on.
+
+Options:
+  --repo OWNER/NAME              the repository the runs belong to (required)
+  --archive-dir DIR              the archive to write (default: $ARCHIVE_DIR, or S3 when
+                                 $ARCHIVE_BUCKET is set as for the worker, else ./archive)
+  --default-branch NAME          branch the runs are recorded on (default main)
+  --fingerprint-from FILE        a run_result.json (or meta.json) of your cluster: its fingerprint is
+                                 attached, so the verdict compares with the imported runs; without
+                                 it the runs are marked imported and match no cluster's runs
+  --metric NAME=KEY              store bench NAME (or SUITE/NAME) as metric KEY, e.g.
+                                 --metric "e2e latency=inference.e2e_ms"; repeatable. Unmapped
+                                 benches are kept as imported.<suite>.<bench> (never gated)
+  --direction NAME=higher|lower  override the direction inferred from the unit (rates such as
+                                 ops/sec, MB/s, Hz: higher is better; else lower); repeatable
+  --from-archive DIR             copy the default-branch runs of another mlxbench archive directory
+  --from-repo OWNER/NAME         whose runs to copy from DIR (default --repo)
+  --private                      mark the runs private (the archive pages hide them)
+  --dry-run                      check everything and print the summary, write nothing
+  -h, --help                     this text
+
+Importing twice adds nothing; a commit that already has a run of its own is skipped. Zero, negative
+and non-numeric values are skipped and counted; a bench whose unit changes is marked invalid and
+left out (exit code 1). A file that is not a data.js, or a bad option, writes nothing (exit code 2).
 `;
