@@ -1,0 +1,203 @@
+// "Same code → success" and "1.3× slower → failure", decided on samples that do not move: run
+// results recorded from real pipeline runs of the reference cluster (record-runs.ts), judged
+// against a baseline in the archive, then published by the pipeline (runJob's republish path:
+// check run completed, the one PR comment created or updated) to the GitHub double. No wall clock
+// of this machine enters a verdict here; the end-to-end test asserts only the pipeline's mechanics.
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGitHubDouble, type DoubleCheckRun, type GitHubDouble } from "@mlxbench/sim/github";
+import type { BenchmarkJob, MlxbenchConfig } from "@mlxbench/proto";
+import { loadRun } from "@mlxbench/archive";
+import { parseConfigYaml } from "@mlxbench/suite/config";
+import type { Verdict } from "@mlxbench/verdict";
+import { createFixtureRepo, type FixtureRepo } from "../src/checkout/test-support.js";
+import { runJob, type PipelineDeps, type RunJobOutcome } from "../src/pipeline/index.js";
+import {
+  archiveJudgedRun,
+  judgeAgainstArchive,
+  loadRecording,
+  MAIN_RECORDINGS,
+  makeJob,
+  RECORDINGS,
+  replayAs,
+  type Recording,
+  type RecordingName,
+} from "../src/pipeline/recorded-runs.test-support.js";
+import { createPipelineDeps, loadWorkerConfig } from "../src/queue/index.js";
+
+const logger = pino({ level: "silent" });
+let tmp: string;
+let gh: GitHubDouble;
+let deps: PipelineDeps;
+const recordings = new Map<RecordingName, Recording>();
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), "pipeline-verdict-"));
+  gh = await createGitHubDouble();
+  deps = createPipelineDeps(
+    loadWorkerConfig({
+      ARCHIVE_DIR: join(tmp, "archive"),
+      SPOOL_DIR: join(tmp, "spool"),
+      WORK_DIR: join(tmp, "work"),
+      CLONE_CACHE_DIR: join(tmp, "clones"),
+      CLUSTER_STATE_FILE: join(tmp, "groups.json"),
+      GITHUB_APP_ID: String(gh.appId),
+      GITHUB_PRIVATE_KEY: gh.privateKey,
+      GITHUB_API_URL: gh.url,
+      GITHUB_RETRIES: "0",
+      PUBLIC_URL: "https://mlxbench.example.com",
+      LOG_LEVEL: "silent",
+    }),
+    logger,
+    { publishRetry: { attempts: 2, baseDelayMs: 10 } },
+  );
+  for (const name of RECORDINGS) recordings.set(name, await loadRecording(name));
+});
+
+afterAll(async () => {
+  await gh.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+function recording(name: RecordingName): Recording {
+  const r = recordings.get(name);
+  if (!r) throw new Error(`recording ${name} not loaded`);
+  return r;
+}
+
+/** A repository of its own: its own archive prefix, check runs and comments. */
+async function freshRepo(): Promise<{ repo: string; origin: FixtureRepo }> {
+  const repo = `octo/verdict-${randomUUID().slice(0, 8)}`;
+  gh.addInstallation(1, [repo]);
+  return { repo, origin: await createFixtureRepo(join(tmp, repo)) };
+}
+
+interface Published {
+  job: BenchmarkJob;
+  verdict: Verdict;
+  outcome: RunJobOutcome;
+  check: DoubleCheckRun;
+}
+
+/**
+ * The recording as the run of `job`: judged against the archive, archived as the pipeline
+ * archives a measured run, then handed to runJob, which publishes what the archive holds.
+ */
+async function judgeAndPublish(
+  job: BenchmarkJob,
+  name: RecordingName,
+  config: MlxbenchConfig,
+): Promise<Published> {
+  const current = replayAs(
+    recording(name).runResult,
+    job.commit.sha,
+    job.pullRequest ? "feature" : "main",
+  );
+  const verdict = await judgeAgainstArchive(deps.store, job, current, config);
+  await archiveJudgedRun(deps.store, job, current, verdict);
+  const outcome = await runJob(job, deps);
+  const check = [...gh.checkRuns.values()].find(
+    (c) => c.repo.toLowerCase() === job.repository.fullName && c.external_id === job.jobId,
+  );
+  if (!check) throw new Error(`no check run for ${job.jobId}`);
+  return { job, verdict, outcome, check };
+}
+
+const commentsOf = (repo: string, pr: number) =>
+  [...gh.comments.values()].filter((c) => c.repo.toLowerCase() === repo && c.issue_number === pr);
+
+/**
+ * A repository whose archive holds the recorded history of main (five pushes, the last the PR's
+ * merge base and so its baseline; archived as the pipeline archives them, their own verdicts left
+ * out: only the PR's is asserted here), then one PR run judged and published.
+ */
+async function historyAndPr(prRecording: RecordingName, pr: number) {
+  const { repo, origin } = await freshRepo();
+  const config = parseConfigYaml(recording("main-1").configYaml);
+  let mainSha = "";
+  for (const name of MAIN_RECORDINGS) {
+    mainSha = await origin.commit({ ".mlxbench.yml": recording(name).configYaml }, name);
+    const push = makeJob({ repo, cloneUrl: origin.dir, sha: mainSha, trigger: "push" });
+    await archiveJudgedRun(
+      deps.store,
+      push,
+      replayAs(recording(name).runResult, mainSha, "main"),
+      null,
+    );
+  }
+  const prJob = async (name: RecordingName) =>
+    makeJob({
+      repo,
+      cloneUrl: origin.dir,
+      sha: await origin.commit({ ".mlxbench.yml": recording(name).configYaml }, name),
+      trigger: "pull_request",
+      pullRequest: { number: pr, baseSha: mainSha },
+    });
+  const first = await judgeAndPublish(await prJob(prRecording), prRecording, config);
+  return { repo, mainSha, config, pr: first, prJob };
+}
+
+describe("the verdict of recorded runs, judged and published by the pipeline", () => {
+  it("concludes the first push to main neutral: it has no baseline", async () => {
+    const { repo, origin } = await freshRepo();
+    const mainSha = await origin.commit(
+      { ".mlxbench.yml": recording("main-1").configYaml },
+      "main",
+    );
+    const baseline = await judgeAndPublish(
+      makeJob({ repo, cloneUrl: origin.dir, sha: mainSha, trigger: "push" }),
+      "main-1",
+      parseConfigYaml(recording("main-1").configYaml),
+    );
+    expect(baseline.verdict.kind).toBe("no_baseline");
+    expect(baseline.check.conclusion).toBe("neutral");
+    expect(baseline.outcome.archivedIn).toBe("already-archived");
+    const archived = await loadRun(deps.store, repo, baseline.job.jobId);
+    expect(archived?.meta.branch).toBe("main");
+    expect(archived?.runResult?.source.commit).toBe(mainSha);
+    // The archive's run id is the job's; the suite's own run id is another.
+    expect(archived?.runResult?.runId).not.toBe(baseline.job.jobId);
+  });
+
+  it("passes a PR with the same code, and creates the one PR comment", async () => {
+    const { pr, repo, mainSha } = await historyAndPr("same-code", 2);
+    expect(pr.verdict.kind).toBe("ok");
+    expect(pr.check.conclusion, JSON.stringify(pr.check.output)).toBe("success");
+    expect(String(pr.check.output?.summary)).toContain(`compared with run \``);
+    expect(String(pr.check.output?.summary)).toContain(`(\`${mainSha.slice(0, 12)}\`)`);
+    expect(pr.check.actions.map((a) => (a as { identifier: string }).identifier)).toEqual([
+      "rerun-full",
+      "rerun-quick",
+    ]);
+    const comments = commentsOf(repo, 2);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body).toContain("No regression");
+    expect((await loadRun(deps.store, repo, pr.job.jobId))?.meta.conclusion).toBe("success");
+    expect(gh.violations).toEqual([]);
+  });
+
+  it("fails a PR whose cluster is 1.3× slower, naming the regressed metrics, and updates the comment", async () => {
+    const { pr: first, repo, config, prJob } = await historyAndPr("same-code", 3);
+    expect(commentsOf(repo, 3)).toHaveLength(1);
+    const updatesBefore = gh.requestsFor("issues/update-comment").length;
+    const slower = await judgeAndPublish(await prJob("slower-1.3x"), "slower-1.3x", config);
+    expect(slower.verdict.kind, slower.verdict.reason).toBe("regressed");
+    expect(slower.check.conclusion, JSON.stringify(slower.check.output)).toBe("failure");
+    expect(String(slower.check.output?.title), String(slower.check.output?.summary)).toMatch(
+      /regressed/,
+    );
+    expect(String(slower.check.output?.summary)).toMatch(
+      /regressed: .*inference\.(e2e_ms|ttft_ms|tpot_ms)/,
+    );
+    const comments = commentsOf(repo, 3);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body).toContain("regressed");
+    expect(comments[0]?.body).toContain(slower.job.jobId);
+    expect(comments[0]?.body).not.toContain(first.job.jobId);
+    expect(gh.requestsFor("issues/update-comment").length).toBeGreaterThan(updatesBefore);
+  });
+});
