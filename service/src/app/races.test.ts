@@ -122,7 +122,12 @@ describe("two deliveries for the same pull request at once", () => {
 
 describe("/benchmark runs and later pushes", () => {
   function withPull(x: Harness, headSha: string): void {
-    x.gh.addPullRequest(REPO, { number: 1, headSha, baseSha: SHA("f") });
+    x.gh.addPullRequest(REPO, {
+      number: 1,
+      headSha,
+      baseSha: SHA("f"),
+      updatedAt: "2024-01-01T00:00:00Z",
+    });
   }
 
   it("a later push cancels a /benchmark run of the older commit, with a note", async () => {
@@ -178,6 +183,7 @@ describe("/benchmark runs and later pushes", () => {
       number: 1,
       headSha: SHA("a"),
       headRepoFullName: "contributor/Hello-World",
+      updatedAt: "2024-01-01T00:00:00Z",
     });
     await x.deliver("issue_comment", benchmarkComment("/benchmark", "2024-01-01T00:01:00Z"));
     const [commandJob] = await liveJobs(x);

@@ -72,7 +72,7 @@ export async function handleIssueComment(
     pull.head.repo === null ||
     pull.head.repo.full_name.toLowerCase() !== event.repository.full_name.toLowerCase();
   // The head this command saw, on GitHub's clock: a push recorded later than that supersedes it.
-  const seenAt = Date.parse(pull.updated_at ?? event.comment.created_at);
+  const seenAt = Date.parse(pull.updated_at);
   const onStale = async (headSha: string) => {
     await reply(
       ctx,
@@ -107,8 +107,7 @@ export async function handleIssueComment(
 interface PullHead {
   head: { sha: string; repo: { full_name: string } | null };
   base: { sha: string; ref: string };
-  /** Always sent by GitHub; the local double leaves it out, so the comment's time stands in. */
-  updated_at?: string;
+  updated_at: string;
 }
 
 async function getPull(

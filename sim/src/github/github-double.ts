@@ -1,14 +1,29 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import {
+  createHash,
   createPublicKey,
   generateKeyPairSync,
   randomBytes,
   verify,
   type KeyObject,
 } from "node:crypto";
+import {
+  basicError,
+  checkRunObject,
+  contentFileObject,
+  installationObject,
+  issueCommentObject,
+  reactionObject,
+  simpleUser,
+  validationError,
+} from "./github-objects.js";
+import { allowKnownDeviations } from "./known-deviations.js";
 import { loadOpenApiOperations } from "./load-openapi-operations.js";
+import { loadOpenApiResponses, type OperationResponseSpec } from "./load-openapi-responses.js";
+import { pullRequestObject, type PullRequestFixture } from "./pull-request-object.js";
 import { OperationMatcher, type MatchedOperation, validateRequest } from "./validate-request.js";
+import { validateResponse } from "./validate-response.js";
 import type {
   DoubleCheckRun,
   DoubleComment,
@@ -29,18 +44,26 @@ export interface GitHubDoubleOptions {
   privateKey?: string;
 }
 
-export interface PullRequestFixture {
-  number: number;
-  headSha: string;
-  headRef?: string;
-  /** Full name of the head repository; differs from the base for a fork, null when deleted. */
-  headRepoFullName?: string | null;
-  baseSha?: string;
-  baseRef?: string;
-  draft?: boolean;
-  userLogin?: string;
-  state?: "open" | "closed";
-}
+export type { PullRequestFixture } from "./pull-request-object.js";
+
+/** Every operation the double answers; each response is checked against its description. */
+export const IMPLEMENTED_OPERATIONS = [
+  "apps/create-installation-access-token",
+  "apps/get-repo-installation",
+  "checks/create",
+  "checks/update",
+  "checks/get",
+  "repos/get-collaborator-permission-level",
+  "reactions/create-for-issue-comment",
+  "issues/create-comment",
+  "issues/update-comment",
+  "issues/get-comment",
+  "issues/list-comments",
+  "repos/get-content",
+  "actions/review-custom-gates-for-run",
+  "pulls/get",
+  "pulls/list",
+] as const;
 
 /** A running GitHub API double; its state is plain data the tests read. */
 export interface GitHubDouble {
@@ -97,11 +120,17 @@ export async function createGitHubDouble(options: GitHubDoubleOptions = {}): Pro
   const appId = options.appId ?? 4242;
   const keys = getKeyPair(options.privateKey);
   const matcher = new OperationMatcher(loadOpenApiOperations().values());
+  const responseSpecs = new Map<string, OperationResponseSpec>(
+    [...loadOpenApiResponses(IMPLEMENTED_OPERATIONS)].map(([id, spec]) => [
+      id,
+      allowKnownDeviations(spec),
+    ]),
+  );
 
   const installations = new Map<number, Installation>();
   const tokens = new Map<string, TokenGrant>();
   const permissions = new Map<string, RepositoryPermission>();
-  const pulls = new Map<string, PullRequestFixture>();
+  const pulls = new Map<string, { pr: PullRequestFixture; updatedAt: string }>();
   const contents = new Map<string, string>();
   const checkRuns = new Map<number, DoubleCheckRun>();
   const comments = new Map<number, DoubleComment>();
@@ -125,7 +154,7 @@ export async function createGitHubDouble(options: GitHubDoubleOptions = {}): Pro
       try {
         handle(req, res, Buffer.concat(chunks).toString("utf8"));
       } catch (err) {
-        send(res, 500, { message: `double crashed: ${(err as Error).message}` });
+        send(res, 500, basicError(`double crashed: ${(err as Error).message}`, 500));
       }
     });
   });
@@ -151,29 +180,43 @@ export async function createGitHubDouble(options: GitHubDoubleOptions = {}): Pro
       body: undefined,
     };
     requests.push(record);
+    let responseSpec: OperationResponseSpec | undefined = undefined; // known once the route matched
     const reply = (status: number, body?: unknown): void => {
       record.status = status;
+      // What the double answers must be what GitHub would: checked like the requests are.
+      const problems = responseSpec ? validateResponse(responseSpec, status, body) : [];
+      if (problems.length > 0) {
+        violations.push({
+          side: "response",
+          method,
+          path,
+          operationId: record.operationId,
+          problems,
+        });
+      }
       send(res, status, body);
     };
 
     if (failures.count > 0) {
       failures = { ...failures, count: failures.count - 1 };
-      reply(failures.status, { message: "injected failure" });
+      reply(failures.status, basicError("injected failure", failures.status));
       return;
     }
 
     const matched = matcher.match(method, path);
     if (!matched) {
       violations.push({
+        side: "request",
         method,
         path,
         operationId: undefined,
         problems: ["no such operation in GitHub's OpenAPI description"],
       });
-      reply(404, { message: "Not Found" });
+      reply(404, basicError("Not Found", 404));
       return;
     }
     record.operationId = matched.operation.operationId;
+    responseSpec = responseSpecs.get(record.operationId);
 
     let body: unknown;
     const hasBody = rawBody.length > 0;
@@ -182,12 +225,13 @@ export async function createGitHubDouble(options: GitHubDoubleOptions = {}): Pro
         body = JSON.parse(rawBody);
       } catch {
         violations.push({
+          side: "request",
           method,
           path,
           operationId: record.operationId,
           problems: ["body: not valid JSON"],
         });
-        reply(400, { message: "Problems parsing JSON" });
+        reply(400, basicError("Problems parsing JSON", 400));
         return;
       }
     }
@@ -198,20 +242,21 @@ export async function createGitHubDouble(options: GitHubDoubleOptions = {}): Pro
       ...extraRules(matched, body),
     ];
     if (problems.length > 0) {
-      violations.push({ method, path, operationId: record.operationId, problems });
-      reply(422, { message: "Validation Failed", errors: problems });
+      violations.push({ side: "request", method, path, operationId: record.operationId, problems });
+      reply(422, validationError(problems));
       return;
     }
 
     const authProblem = authorize(req, matched);
     if (authProblem) {
       violations.push({
+        side: "request",
         method,
         path,
         operationId: record.operationId,
         problems: [authProblem.reason],
       });
-      reply(authProblem.status, { message: authProblem.reason });
+      reply(authProblem.status, basicError(authProblem.reason, authProblem.status));
       return;
     }
 
@@ -300,7 +345,7 @@ export async function createGitHubDouble(options: GitHubDoubleOptions = {}): Pro
     switch (matched.operation.operationId) {
       case "apps/create-installation-access-token": {
         const id = Number(p.installation_id);
-        if (!installations.has(id)) return reply(404, { message: "Not Found" });
+        if (!installations.has(id)) return reply(404, basicError("Not Found", 404));
         const token = `ghs_${randomBytes(18).toString("hex")}`;
         const expiresAt = Date.now() + 3_600_000;
         tokens.set(token, { installationId: id, expiresAt });
@@ -319,11 +364,12 @@ export async function createGitHubDouble(options: GitHubDoubleOptions = {}): Pro
       case "apps/get-repo-installation": {
         for (const inst of installations.values()) {
           if (inst.repos.has(repoName.toLowerCase()))
-            return reply(200, { id: inst.id, app_id: appId });
+            return reply(200, installationObject(inst.id, appId, p.owner ?? ""));
         }
-        return reply(404, { message: "Not Found" });
+        return reply(404, basicError("Not Found", 404));
       }
       case "checks/create": {
+        const completes = typeof b.conclusion === "string";
         const run: DoubleCheckRun = {
           id: nextId++,
           repo: repoName,
@@ -340,31 +386,39 @@ export async function createGitHubDouble(options: GitHubDoubleOptions = {}): Pro
           details_url: typeof b.details_url === "string" ? b.details_url : null,
           output: isRecord(b.output) ? b.output : null,
           actions: Array.isArray(b.actions) ? b.actions : [],
+          started_at: typeof b.started_at === "string" ? b.started_at : now,
+          completed_at: completes
+            ? typeof b.completed_at === "string"
+              ? b.completed_at
+              : now
+            : null,
           updates: [],
         };
         checkRuns.set(run.id, run);
-        return reply(201, checkRunView(run));
+        return reply(201, checkRunObject(run, appId));
       }
       case "checks/update": {
         const run = checkRuns.get(Number(p.check_run_id));
-        if (!run || run.repo !== repoName) return reply(404, { message: "Not Found" });
+        if (!run || run.repo !== repoName) return reply(404, basicError("Not Found", 404));
         run.updates.push(b);
         if (typeof b.status === "string") run.status = b.status;
+        if (typeof b.started_at === "string") run.started_at = b.started_at;
         if (typeof b.conclusion === "string") {
           run.conclusion = b.conclusion;
           run.status = "completed";
+          run.completed_at = typeof b.completed_at === "string" ? b.completed_at : now;
         }
         if (isRecord(b.output)) run.output = b.output;
         if (typeof b.external_id === "string") run.external_id = b.external_id;
         if (typeof b.details_url === "string") run.details_url = b.details_url;
         if (Array.isArray(b.actions)) run.actions = b.actions;
-        return reply(200, checkRunView(run));
+        return reply(200, checkRunObject(run, appId));
       }
       case "checks/get": {
         const run = checkRuns.get(Number(p.check_run_id));
         return run && run.repo === repoName
-          ? reply(200, checkRunView(run))
-          : reply(404, { message: "Not Found" });
+          ? reply(200, checkRunObject(run, appId))
+          : reply(404, basicError("Not Found", 404));
       }
       case "repos/get-collaborator-permission-level": {
         const username = p.username ?? "";
@@ -372,7 +426,7 @@ export async function createGitHubDouble(options: GitHubDoubleOptions = {}): Pro
         return reply(200, {
           permission: legacyPermission(level),
           role_name: level,
-          user: { login: username, id: 1, type: "User" },
+          user: { ...simpleUser(username), role_name: level },
         });
       }
       case "reactions/create-for-issue-comment": {
@@ -383,7 +437,7 @@ export async function createGitHubDouble(options: GitHubDoubleOptions = {}): Pro
           content: String(b.content),
         };
         reactions.push(reaction);
-        return reply(201, { id: reaction.id, content: reaction.content, created_at: now });
+        return reply(201, reactionObject(reaction.id, reaction.content, now));
       }
       case "issues/create-comment": {
         const comment: DoubleComment = {
@@ -395,20 +449,20 @@ export async function createGitHubDouble(options: GitHubDoubleOptions = {}): Pro
           updated_at: now,
         };
         comments.set(comment.id, comment);
-        return reply(201, commentView(comment));
+        return reply(201, issueCommentObject(comment));
       }
       case "issues/update-comment": {
         const comment = comments.get(Number(p.comment_id));
-        if (!comment || comment.repo !== repoName) return reply(404, { message: "Not Found" });
+        if (!comment || comment.repo !== repoName) return reply(404, basicError("Not Found", 404));
         comment.body = String(b.body);
         comment.updated_at = now;
-        return reply(200, commentView(comment));
+        return reply(200, issueCommentObject(comment));
       }
       case "issues/get-comment": {
         const comment = comments.get(Number(p.comment_id));
         return comment && comment.repo === repoName
-          ? reply(200, commentView(comment))
-          : reply(404, { message: "Not Found" });
+          ? reply(200, issueCommentObject(comment))
+          : reply(404, basicError("Not Found", 404));
       }
       case "issues/list-comments": {
         const n = Number(p.issue_number);
@@ -417,7 +471,7 @@ export async function createGitHubDouble(options: GitHubDoubleOptions = {}): Pro
         const all = [...comments.values()].filter(
           (c) => c.repo === repoName && c.issue_number === n,
         );
-        return reply(200, all.slice((page - 1) * perPage, page * perPage).map(commentView));
+        return reply(200, all.slice((page - 1) * perPage, page * perPage).map(issueCommentObject));
       }
       case "repos/get-content": {
         const path = p.path ?? "";
@@ -425,17 +479,10 @@ export async function createGitHubDouble(options: GitHubDoubleOptions = {}): Pro
         const content =
           contents.get(`${repoName}:${path}@${ref}`.toLowerCase()) ??
           contents.get(`${repoName}:${path}@`.toLowerCase());
-        if (content === undefined) return reply(404, { message: "Not Found" });
+        if (content === undefined) return reply(404, basicError("Not Found", 404));
         const bytes = Buffer.from(content, "utf8");
-        return reply(200, {
-          type: "file",
-          encoding: "base64",
-          size: bytes.length,
-          name: path.split("/").pop(),
-          path,
-          content: bytes.toString("base64"),
-          sha: randomBytes(20).toString("hex"),
-        });
+        const sha = createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+        return reply(200, contentFileObject(repoName, path, bytes, sha));
       }
       case "actions/review-custom-gates-for-run": {
         protectionReviews.push({
@@ -448,72 +495,28 @@ export async function createGitHubDouble(options: GitHubDoubleOptions = {}): Pro
         return reply(204);
       }
       case "pulls/get": {
-        const pr = pulls.get(`${repoName}#${p.pull_number ?? ""}`.toLowerCase());
-        return pr ? reply(200, pullView(repoName, pr)) : reply(404, { message: "Not Found" });
+        const entry = pulls.get(`${repoName}#${p.pull_number ?? ""}`.toLowerCase());
+        return entry
+          ? reply(200, pullRequestObject(repoName, entry.pr, entry.updatedAt))
+          : reply(404, basicError("Not Found", 404));
       }
       case "pulls/list": {
         const state = query.get("state") ?? "open";
         const list = [...pulls.entries()]
           .filter(([key]) => key.startsWith(`${repoName.toLowerCase()}#`))
-          .map(([, pr]) => pr)
-          .filter((pr) => state === "all" || (pr.state ?? "open") === state);
+          .map(([, entry]) => entry)
+          .filter(({ pr }) => state === "all" || (pr.state ?? "open") === state);
         return reply(
           200,
-          list.map((pr) => pullView(repoName, pr)),
+          list.map(({ pr, updatedAt }) => pullRequestObject(repoName, pr, updatedAt)),
         );
       }
       default:
-        return reply(501, {
-          message: `the double does not implement ${matched.operation.operationId}`,
-        });
+        return reply(
+          501,
+          basicError(`the double does not implement ${matched.operation.operationId}`, 501),
+        );
     }
-  }
-
-  function checkRunView(run: DoubleCheckRun): Record<string, unknown> {
-    return {
-      id: run.id,
-      head_sha: run.head_sha,
-      name: run.name,
-      status: run.status,
-      conclusion: run.conclusion,
-      external_id: run.external_id,
-      details_url: run.details_url,
-      html_url: `https://github.com/${run.repo}/runs/${run.id}`,
-      output: run.output ?? { title: null, summary: null, text: null, annotations_count: 0 },
-      app: { id: appId },
-      pull_requests: [],
-    };
-  }
-
-  function commentView(c: DoubleComment): Record<string, unknown> {
-    return {
-      id: c.id,
-      body: c.body,
-      html_url: `https://github.com/${c.repo}/pull/${c.issue_number}#issuecomment-${c.id}`,
-      user: { login: "mlxbench[bot]", type: "Bot", id: 1 },
-      created_at: c.created_at,
-      updated_at: c.updated_at,
-    };
-  }
-
-  function pullView(repoName: string, pr: PullRequestFixture): Record<string, unknown> {
-    const headRepo = pr.headRepoFullName === undefined ? repoName : pr.headRepoFullName;
-    return {
-      number: pr.number,
-      state: pr.state ?? "open",
-      draft: pr.draft ?? false,
-      user: { login: pr.userLogin ?? "octocat", type: "User" },
-      head: {
-        sha: pr.headSha,
-        ref: pr.headRef ?? "feature",
-        repo: headRepo === null ? null : { full_name: headRepo, fork: headRepo !== repoName },
-      },
-      base: {
-        sha: pr.baseSha ?? "0".repeat(40),
-        ref: pr.baseRef ?? "main",
-        repo: { full_name: repoName },
-      },
-    };
   }
 
   return {
@@ -535,7 +538,8 @@ export async function createGitHubDouble(options: GitHubDoubleOptions = {}): Pro
       permissions.set(`${repo}:${username}`.toLowerCase(), permission);
     },
     addPullRequest(repo, pr) {
-      pulls.set(`${repo}#${pr.number}`.toLowerCase(), pr);
+      const updatedAt = pr.updatedAt ?? new Date().toISOString();
+      pulls.set(`${repo}#${pr.number}`.toLowerCase(), { pr, updatedAt });
     },
     setContent(repo, path, content, ref = "") {
       contents.set(`${repo}:${path}@${ref}`.toLowerCase(), content);

@@ -1,8 +1,12 @@
-export { createGitHubDouble } from "./github-double.js";
+export { createGitHubDouble, IMPLEMENTED_OPERATIONS } from "./github-double.js";
 export type { GitHubDouble, GitHubDoubleOptions, PullRequestFixture } from "./github-double.js";
 export type * from "./types.js";
 export { loadOpenApiOperations, findOpenApiSpecPath } from "./load-openapi-operations.js";
 export type { OperationParameter, OperationRequestSpec } from "./load-openapi-operations.js";
+export { loadOpenApiResponses } from "./load-openapi-responses.js";
+export type { OperationResponseSpec } from "./load-openapi-responses.js";
+export { allowKnownDeviations } from "./known-deviations.js";
+export { validateResponse } from "./validate-response.js";
 export { OperationMatcher, validateRequest } from "./validate-request.js";
 export type { MatchedOperation } from "./validate-request.js";
 export { validateJsonSchema } from "./validate-json-schema.js";

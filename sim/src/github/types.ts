@@ -12,6 +12,8 @@ export interface DoubleCheckRun {
   details_url: string | null;
   output: Record<string, unknown> | null;
   actions: unknown[];
+  started_at: string | null;
+  completed_at: string | null;
   /** Every PATCH body, in order. */
   updates: Record<string, unknown>[];
 }
@@ -48,8 +50,12 @@ export interface DoubleRequest {
   body: unknown;
 }
 
-/** A request that broke GitHub's description (answered 422/404) or was not authorised. */
+/**
+ * A request that broke GitHub's description (answered 422/404) or was not authorised, or a
+ * response of the double's own that breaks it (a bug of the double, sent as it is).
+ */
 export interface DoubleViolation {
+  side: "request" | "response";
   method: string;
   path: string;
   operationId: string | undefined;
