@@ -1,5 +1,5 @@
 import type { ComponentOutcome, Readiness } from "@mlxbench/proto";
-import { median } from "./metric.js";
+import { computeMedian } from "@mlxbench/verdict/stats";
 import type { CommunicationResult } from "./run-communication.js";
 import type { ComprehensiveResult } from "./run-comprehensive.js";
 import type { CompareResult } from "./run-compare.js";
@@ -132,8 +132,8 @@ export function assessReadiness(input: ReadinessInput): ReadinessAssessment {
   const primary = c?.roundTrips[0];
   if (primary) {
     const line =
-      `gRPC overhead ${primary.overheadPct.toFixed(0)} % (${primary.category}; unary ${fmt(median(primary.unaryRttMs))} ms ` +
-      `vs raw TCP ${fmt(median(primary.rawRttMs))} ms)`;
+      `gRPC overhead ${primary.overheadPct.toFixed(0)} % (${primary.category}; unary ${fmt(computeMedian(primary.unaryRttMs))} ms ` +
+      `vs raw TCP ${fmt(computeMedian(primary.rawRttMs))} ms)`;
     if (primary.overheadPct < THRESHOLDS.grpcOverheadPct)
       greenLights.push(`${line} < ${THRESHOLDS.grpcOverheadPct} %`);
     else warnings.push(`${line}, not below ${THRESHOLDS.grpcOverheadPct} %`);
@@ -221,6 +221,6 @@ function describeErrorClasses(input: ReadinessInput): string {
 }
 
 function fmt(x: number | null): string {
-  if (x === null) return "n/a";
+  if (x === null || !Number.isFinite(x)) return "n/a";
   return Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(2);
 }

@@ -1,8 +1,9 @@
+import { computeMedian } from "@mlxbench/verdict/stats";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { RunResult } from "@mlxbench/proto";
 import type { MetricResult } from "@mlxbench/proto";
-import { median } from "./metric.js";
+import { finiteOrNull } from "./metric.js";
 
 /** The baseline directory is missing, empty or holds no valid run result. */
 export class BaselineError extends Error {
@@ -77,8 +78,8 @@ export function compareWithBaseline(
   for (const m of current) {
     const b = byKey.get(m.key);
     if (!b) continue;
-    const cur = median(m.samples);
-    const base = median(b.samples);
+    const cur = finiteOrNull(computeMedian(m.samples));
+    const base = finiteOrNull(computeMedian(b.samples));
     if (cur === null || base === null || base === 0) continue;
     const ratio = cur / base;
     const worsePct = (m.direction === "lower_is_better" ? ratio - 1 : 1 - ratio) * 100;

@@ -1,3 +1,4 @@
+import { computeMedian } from "@mlxbench/verdict/stats";
 import type { DType, MetricResult } from "@mlxbench/proto";
 import {
   DTYPES,
@@ -8,7 +9,7 @@ import {
   encodeTensor,
 } from "@mlxbench/proto";
 import type { SuiteDeps } from "./deps.js";
-import { formatBytes, makeMetric, median } from "./metric.js";
+import { finiteOrNull, formatBytes, makeMetric } from "./metric.js";
 import { makeActivationTensor, makeTensor, tensorsIdentical } from "./tensor-fixtures.js";
 
 export interface SerializationCase {
@@ -84,8 +85,8 @@ export async function measureSerialization(
         encodeMs,
         decodeMs,
         roundTripExact: exact,
-        encodeMbPerS: mbPerS(wireBytes, median(encodeMs)),
-        decodeMbPerS: mbPerS(wireBytes, median(decodeMs)),
+        encodeMbPerS: mbPerS(wireBytes, finiteOrNull(computeMedian(encodeMs))),
+        decodeMbPerS: mbPerS(wireBytes, finiteOrNull(computeMedian(decodeMs))),
       });
       const base = `serialization.${dtype}_${formatBytes(size)}`;
       metrics.push(

@@ -32,11 +32,9 @@ export function applyGating(metrics: MetricResult[], gated: readonly string[]): 
   return metrics.map((m) => ({ ...m, gated: set.has(m.key) }));
 }
 
-export function median(values: readonly number[]): number | null {
-  const s = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (s.length === 0) return null;
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] ?? null) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+/** A figure for JSON and comparisons: null where a statistic had nothing to work on (computeMedian's NaN). */
+export function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
 }
 
 export function formatBytes(bytes: number): string {

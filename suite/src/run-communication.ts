@@ -1,3 +1,4 @@
+import { computeMedian } from "@mlxbench/verdict/stats";
 import { randomUUID } from "node:crypto";
 import type { MetricResult } from "@mlxbench/proto";
 import {
@@ -13,7 +14,7 @@ import { DistributedStatusBody, getOptionalClusterJson } from "./cluster-http.js
 import { deviceAddressesOf } from "./device-addresses.js";
 import { describeError, GrpcCallError } from "./errors.js";
 import { callGrpc, isUnimplemented, waitForChannel } from "./grpc-call.js";
-import { formatBytes, makeMetric, median } from "./metric.js";
+import { finiteOrNull, formatBytes, makeMetric } from "./metric.js";
 import {
   grpcOverhead,
   measureRawRoundTrips,
@@ -366,8 +367,8 @@ async function measureRoundTrips(
     }
     const { host, port } = splitHostPort(target);
     const raw = await measureRawRoundTrips(host, port, iterations, { now });
-    const grpcMedian = median(unaryRttMs);
-    const rawMedian = median(raw.rttMs);
+    const grpcMedian = finiteOrNull(computeMedian(unaryRttMs));
+    const rawMedian = finiteOrNull(computeMedian(raw.rttMs));
     if (grpcMedian === null || rawMedian === null) throw new Error("no round trips measured");
     const { pct, category } = grpcOverhead(grpcMedian, rawMedian);
     return {

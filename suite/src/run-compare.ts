@@ -1,3 +1,4 @@
+import { computeMedian } from "@mlxbench/verdict/stats";
 import type { ClusterMode, CostConfig, MetricResult } from "@mlxbench/proto";
 import { e2eOf, runLoad, startResourceSampler } from "./measure/index.js";
 import type { ResourceSummary } from "./measure/index.js";
@@ -7,7 +8,7 @@ import type { SuiteDeps } from "./deps.js";
 import { describeError } from "./errors.js";
 import { compareWithBaseline, loadBaselineRun, type BaselineDelta } from "./load-baseline.js";
 import { samplesOf } from "./load-summary.js";
-import { makeMetric, median } from "./metric.js";
+import { finiteOrNull, makeMetric } from "./metric.js";
 import type { SuiteOptions, Target } from "./suite-options.js";
 import { waitForReady } from "./wait-for-ready.js";
 
@@ -276,10 +277,10 @@ export function compareModes(
     costEffectiveness: null,
   };
   if (!d || !s) return none;
-  const dt = median(d.outputTokensPerS);
-  const st = median(s.outputTokensPerS);
-  const de = median(d.e2eMs);
-  const se = median(s.e2eMs);
+  const dt = finiteOrNull(computeMedian(d.outputTokensPerS));
+  const st = finiteOrNull(computeMedian(s.outputTokensPerS));
+  const de = finiteOrNull(computeMedian(d.e2eMs));
+  const se = finiteOrNull(computeMedian(s.e2eMs));
   const improvement = dt !== null && st !== null && st > 0 ? dt / st : null;
   return {
     throughputImprovement: improvement,
@@ -355,7 +356,7 @@ async function measureMode(
     opts.costs,
     devices.length ? devices : deviceCount === 1 ? ["single-device"] : [],
   );
-  const t = median(tps);
+  const t = finiteOrNull(computeMedian(tps));
   return {
     mode,
     apiUrl: target.apiUrl,

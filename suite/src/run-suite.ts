@@ -1,3 +1,4 @@
+import { computeMedian } from "@mlxbench/verdict/stats";
 import { randomUUID } from "node:crypto";
 import { relative } from "node:path";
 import os from "node:os";
@@ -28,7 +29,7 @@ import type { ClusterLifecycle } from "./cluster-lifecycle.js";
 import { GpuInfoBody, getOptionalClusterJson } from "./cluster-http.js";
 import type { SuiteDeps } from "./deps.js";
 import { describeError } from "./errors.js";
-import { applyGating, median } from "./metric.js";
+import { applyGating, finiteOrNull } from "./metric.js";
 import { formatTimestamp, outputPaths, type OutputPaths } from "./output-paths.js";
 import { runCommunication, type CommunicationResult } from "./run-communication.js";
 import { runCompare, type CompareResult } from "./run-compare.js";
@@ -281,7 +282,7 @@ export async function runSuite(input: SuiteRunInput, deps: SuiteDeps): Promise<S
                   label: "distributed",
                   points: c.throughput.map((p) => ({
                     concurrency: p.concurrency,
-                    outputTokensPerS: median(p.outputTokensPerS) ?? 0,
+                    outputTokensPerS: finiteOrNull(computeMedian(p.outputTokensPerS)) ?? 0,
                   })),
                 },
               ]),
@@ -329,7 +330,10 @@ export async function runSuite(input: SuiteRunInput, deps: SuiteDeps): Promise<S
           ? await chart(
               paths.transferChart,
               transferRateChart(
-                c.transfer.map((t) => ({ bytes: t.bytes, mibPerS: median(t.mibPerS) ?? 0 })),
+                c.transfer.map((t) => ({
+                  bytes: t.bytes,
+                  mibPerS: finiteOrNull(computeMedian(t.mibPerS)) ?? 0,
+                })),
               ),
             )
           : undefined;
@@ -367,8 +371,8 @@ export async function runSuite(input: SuiteRunInput, deps: SuiteDeps): Promise<S
           { mode: "distributed", m: p.distributed },
         ].map(({ mode, m }) => ({
           mode,
-          outputTokensPerS: m ? median(m.outputTokensPerS) : null,
-          e2eP50Ms: m ? median(m.e2eMs) : null,
+          outputTokensPerS: m ? finiteOrNull(computeMedian(m.outputTokensPerS)) : null,
+          e2eP50Ms: m ? finiteOrNull(computeMedian(m.e2eMs)) : null,
         }));
         const sub =
           p.figures.throughputImprovement === null

@@ -1,4 +1,7 @@
-/** Median of an ascending array; NaN when empty. */
+/**
+ * Median of an ascending array of finite numbers, the kernel of computeMedian for callers that
+ * already hold sorted samples. Empty input: NaN (the one contract of this module, see computeMedian).
+ */
 export function medianOfSorted(sorted: ArrayLike<number>): number {
   const n = sorted.length;
   if (n === 0) return Number.NaN;
@@ -7,9 +10,18 @@ export function medianOfSorted(sorted: ArrayLike<number>): number {
   return ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
 }
 
-/** Median of any array (copied, not mutated). */
+/**
+ * The one median of the project: the median of the finite values (copied, not mutated; NaN and
+ * ±Infinity are dropped, since a failed sample is never a number).
+ *
+ * Empty-input contract: when no value is finite the result is NaN, as for computeMean and
+ * computeStdDev, so arithmetic carries "not measured" along without a branch. Callers that show or
+ * store a figure decide what NaN means there (a report prints "n/a", a JSON field stores null, a
+ * chart plots 0) — check with Number.isFinite, never compare with NaN.
+ */
 export function computeMedian(values: readonly number[]): number {
-  return medianOfSorted(Float64Array.from(values).sort());
+  const finite = values.filter((v) => Number.isFinite(v));
+  return medianOfSorted(Float64Array.from(finite).sort());
 }
 
 export function computeMean(values: ArrayLike<number>): number {

@@ -1,5 +1,5 @@
 import type { CommunicationResult } from "../../run-communication.js";
-import { median } from "../../metric.js";
+import { computeMedian } from "@mlxbench/verdict/stats";
 import { bullets, bytesLabel, num, table } from "./format.js";
 
 export function renderCommunicationReport(c: CommunicationResult, chart?: string): string {
@@ -16,7 +16,7 @@ export function renderCommunicationReport(c: CommunicationResult, chart?: string
     "",
     "## Connection and round trips",
     "",
-    `Channel establishment: median ${num(median(c.channelEstablishmentMs), 2)} ms over ${c.channelEstablishmentMs.length} fresh channels.`,
+    `Channel establishment: median ${num(computeMedian(c.channelEstablishmentMs), 2)} ms over ${c.channelEstablishmentMs.length} fresh channels.`,
     "",
     "Raw TCP round trip: an HTTP/2 PING on a bare TCP socket to the same host:port (no gRPC, protobuf or handler).",
     "Overhead % = (gRPC round trip − raw TCP round trip) / raw × 100; LOW < 10, MODERATE < 25, HIGH < 50, else VERY_HIGH.",
@@ -37,8 +37,8 @@ export function renderCommunicationReport(c: CommunicationResult, chart?: string
             r.deviceId,
             r.target,
             r.rpc,
-            num(median(r.unaryRttMs), 3),
-            num(median(r.rawRttMs), 3),
+            num(computeMedian(r.unaryRttMs), 3),
+            num(computeMedian(r.rawRttMs), 3),
             num(r.tcpConnectMs, 2),
             `${num(r.overheadPct, 0)} %`,
             r.category,
@@ -54,8 +54,8 @@ export function renderCommunicationReport(c: CommunicationResult, chart?: string
           c.transfer.map((t) => [
             bytesLabel(t.bytes),
             t.sendMs.length,
-            num(median(t.sendMs), 2),
-            num(median(t.mibPerS), 1),
+            num(computeMedian(t.sendMs), 2),
+            num(computeMedian(t.mibPerS), 1),
           ]),
         )
       : "Not measured.",
@@ -100,8 +100,8 @@ export function renderCommunicationReport(c: CommunicationResult, chart?: string
             bytesLabel(g.bytes),
             bytesLabel(g.compressedBytes),
             `${num(g.ratio)}×`,
-            num(median(g.plainSendMs), 2),
-            num(median(g.gzipSendMs), 2),
+            num(computeMedian(g.plainSendMs), 2),
+            num(computeMedian(g.gzipSendMs), 2),
           ],
         ],
       ),

@@ -1,5 +1,5 @@
 import type { ComprehensiveResult } from "../../run-comprehensive.js";
-import { median } from "../../metric.js";
+import { computeMedian } from "@mlxbench/verdict/stats";
 import { bullets, bytesLabel, num, pct, STATS_HEADER, statsRow, table } from "./format.js";
 
 export function renderComprehensiveReport(
@@ -31,8 +31,8 @@ export function renderComprehensiveReport(
         x.dtype,
         bytesLabel(x.wireBytes),
         `[${x.shape.join(", ")}]`,
-        num(median(x.encodeMs), 4),
-        num(median(x.decodeMs), 4),
+        num(computeMedian(x.encodeMs), 4),
+        num(computeMedian(x.decodeMs), 4),
         num(x.encodeMbPerS, 0),
         num(x.decodeMbPerS, 0),
         x.roundTripExact ? "exact" : "CHANGED",
@@ -46,9 +46,9 @@ export function renderComprehensiveReport(
       c.serialization.gzip.map((g) => [
         bytesLabel(g.wireBytes),
         `${num(g.ratio)}×`,
-        num(median(g.plainEncodeMs), 3),
-        num(median(g.gzipEncodeMs), 3),
-        num(median(g.gzipDecodeMs), 3),
+        num(computeMedian(g.plainEncodeMs), 3),
+        num(computeMedian(g.gzipEncodeMs), 3),
+        num(computeMedian(g.gzipDecodeMs), 3),
         g.roundTripExact ? "exact" : "CHANGED",
       ]),
     ),
@@ -88,8 +88,8 @@ export function renderComprehensiveReport(
         ],
         c.throughput.map((p) => [
           p.concurrency,
-          num(median(p.outputTokensPerS), 1),
-          num(median(p.requestsPerS)),
+          num(computeMedian(p.outputTokensPerS), 1),
+          num(computeMedian(p.requestsPerS)),
           num(p.e2eP50Ms, 0),
           pct(p.successRate),
           p.maxInFlight,

@@ -1,6 +1,6 @@
 import type { RunResult } from "@mlxbench/proto";
 import type { ReadinessAssessment } from "../../assess-readiness.js";
-import { median } from "../../metric.js";
+import { computeMedian } from "@mlxbench/verdict/stats";
 import type { SuiteReports } from "../../run-suite.js";
 import { bullets, num, pct, table } from "./format.js";
 
@@ -32,7 +32,7 @@ export function renderExecutiveSummary(
     ],
     [
       "output tokens/s (concurrent)",
-      num(median(metric("throughput.output_tokens_per_s")?.samples ?? []), 1),
+      num(computeMedian(metric("throughput.output_tokens_per_s")?.samples ?? []), 1),
     ],
     [
       "success rate",

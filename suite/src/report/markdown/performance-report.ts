@@ -1,5 +1,5 @@
 import type { CompareResult, ModeMeasurement } from "../../run-compare.js";
-import { median } from "../../metric.js";
+import { computeMedian } from "@mlxbench/verdict/stats";
 import { bullets, num, pct, table } from "./format.js";
 
 export function renderPerformanceReport(p: CompareResult, chart?: string): string {
@@ -10,8 +10,8 @@ export function renderPerformanceReport(p: CompareResult, chart?: string): strin
           name,
           m.apiUrl,
           m.deviceCount,
-          num(median(m.outputTokensPerS), 1),
-          num(median(m.e2eMs), 0),
+          num(computeMedian(m.outputTokensPerS), 1),
+          num(computeMedian(m.e2eMs), 0),
           pct(m.successRate),
           m.memoryPerDeviceMb === null ? "not available" : num(m.memoryPerDeviceMb, 0),
           m.costPerHour === null ? "not configured" : `${num(m.costPerHour)} ${p.currency}`,
