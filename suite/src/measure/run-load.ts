@@ -6,39 +6,17 @@ import {
   startEventLoopMonitor,
   type ClientCalibration,
 } from "./client-calibration.js";
-import { computeLoadMetrics, type LoadMetrics, type Slo } from "./compute-load-metrics.js";
+import { computeLoadMetrics, type LoadMetrics } from "./compute-load-metrics.js";
 import { discoverModel } from "./discover-model.js";
 import { epochNow } from "./epoch-now.js";
 import { DEFAULT_PROMPTS, type PromptSpec } from "./prompt-spec.js";
 import type { RequestRecord } from "./request-record.js";
 import { sendChatCompletion } from "./send-chat-completion.js";
 import { summarize } from "./summarize.js";
+import type { LoadOptions } from "./load-options.js";
 import { validateLoadOptions } from "./validate-load-options.js";
 
-export interface LoadOptions {
-  baseUrl: string;
-  /** Default: the first model of GET /v1/models. */
-  model?: string;
-  prompts?: readonly PromptSpec[];
-  load:
-    | { kind: "concurrency"; concurrency: number }
-    | { kind: "rate"; requestsPerSecond: number; arrival: "constant" | "poisson" };
-  /** Measured requests (warmup not included). */
-  requests: number;
-  /** Requests sent and discarded before the measured phase. Default 0. */
-  warmupRequests?: number;
-  /** No measured request starts later than this after the measured phase began; started ones finish. */
-  maxDurationMs?: number;
-  /** Default true; a 501 answer switches the run to non-streaming and says so in warnings. */
-  stream?: boolean;
-  /** Idle timeout per request (headers, gaps in the body). Default 60 s. */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  slo?: Slo;
-  /** Seeds the Poisson schedule. Default 1. */
-  seed?: number;
-  onProgress?: (done: number, total: number) => void;
-}
+export type { LoadOptions } from "./load-options.js";
 
 export interface LoadResult {
   /** Measured requests in index order; warmup requests are in warmupRecords. */

@@ -1,6 +1,6 @@
 import { InvalidMeasureOptionsError } from "./errors.js";
 import type { PromptSpec } from "./prompt-spec.js";
-import type { LoadOptions } from "./run-load.js";
+import type { LoadOptions } from "./load-options.js";
 
 /** Throws InvalidMeasureOptionsError naming the first field that cannot describe a load. */
 export function validateLoadOptions(opts: LoadOptions): void {
