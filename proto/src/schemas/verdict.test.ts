@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { z } from "zod";
-import type { MetricVerdict} from "./verdict.js";
+import type { MetricVerdict } from "./verdict.js";
 import { checkVerdict, Verdict } from "./verdict.js";
 
 // Shaped like a verdict.json archived before the two tiers: no mdePct, needsConfirmation,
