@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { RunResult } from "@mlxbench/proto";
+import type { RunResult, Verdict } from "@mlxbench/proto";
 import type { ArchiveStore } from "./archive-store.js";
 import { baselineKey, indexKey, runKeys } from "./archive-keys.js";
 import { contentTypeFor } from "./content-type.js";
@@ -19,7 +19,7 @@ export interface RunArtifact {
 export interface ArchiveRunInput {
   meta: Omit<RunMeta, "files">;
   runResult: RunResult | null;
-  verdict: unknown;
+  verdict: Verdict | null;
   summaryMarkdown: string;
   artifacts: readonly RunArtifact[];
   /** A default-branch run with a result: its commit's baseline pointer is written. */

@@ -19,7 +19,13 @@ import {
   type ArchiveRunInput,
   type ArchiveStore,
 } from "./index.js";
-import { sampleRunResult, S3RVER_CREDENTIALS, startTestS3, type TestS3 } from "./test-support.js";
+import {
+  sampleRunResult,
+  sampleVerdict,
+  S3RVER_CREDENTIALS,
+  startTestS3,
+  type TestS3,
+} from "./test-support.js";
 
 const REPO = "octo/hello";
 let s3: TestS3;
@@ -59,7 +65,7 @@ function runInput(
       ...extra,
     },
     runResult: sampleRunResult({ runId, commit, finishedAt }),
-    verdict: { conclusion: "success" },
+    verdict: sampleVerdict(),
     summaryMarkdown: "# summary\n",
     artifacts: [
       { path: "comprehensive/latency.png", body: new Uint8Array([0x89, 0x50, 0x4e, 0x47]) },
@@ -140,6 +146,30 @@ describe.each(stores)("archive on %s", (_name, makeStore) => {
     const candidates = await listBaselineCandidates(store, REPO, { defaultBranch: "main" });
     expect(candidates.map((c) => c.runId)).toEqual(["run-new", "run-old"]);
     expect((await candidates[0]?.loadResult())?.runId).toBe("run-new");
+  });
+
+  it("reads the archived verdict with proto's schema: a metric without a change loads, a non-verdict is named", async () => {
+    const store = await makeStore();
+    // One sample per metric in the baseline: no change, no evidence (nulls in verdict.json).
+    const single = sampleRunResult({ runId: "one-sample", commit: "b".repeat(40) });
+    const verdict = sampleVerdict(sampleRunResult({ runId: "run-nan" }), {
+      ...single,
+      metrics: single.metrics.map((m) => ({ ...m, samples: m.samples.slice(0, 1) })),
+    });
+    await archiveRun(store, { ...runInput("run-nan", "2026-01-01T00:01:00.000Z"), verdict });
+    const loaded = await loadRun(store, REPO, "run-nan");
+    expect(loaded?.verdict?.metrics.length).toBe(verdict.metrics.length);
+    expect(loaded?.verdict?.metrics.map((m) => m.outcome)).toContain("insufficient_samples");
+
+    await archiveRun(store, runInput("run-bad-verdict", "2026-01-01T00:02:00.000Z"));
+    await store.put(
+      "reports/octo/hello/runs/run-bad-verdict/verdict.json",
+      JSON.stringify({ conclusion: "maybe" }),
+      "application/json",
+    );
+    await expect(loadRun(store, REPO, "run-bad-verdict")).rejects.toThrow(
+      /verdict\.json: not a verdict \(conclusion: /,
+    );
   });
 
   it("reads artifacts from files on disk", async () => {

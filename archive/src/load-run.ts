@@ -1,4 +1,4 @@
-import { RunResult } from "@mlxbench/proto";
+import { checkVerdict, RunResult, type Verdict } from "@mlxbench/proto";
 import type { ArchiveStore } from "./archive-store.js";
 import { baselineKey, runKeys } from "./archive-keys.js";
 import { RunMeta } from "./run-meta.js";
@@ -6,7 +6,8 @@ import { RunMeta } from "./run-meta.js";
 export interface LoadedRun {
   meta: RunMeta;
   runResult: RunResult | null;
-  verdict: unknown;
+  /** Parsed with proto's Verdict schema; null when the run has none (it failed before a verdict). */
+  verdict: Verdict | null;
   summaryMarkdown: string | null;
 }
 
@@ -47,7 +48,7 @@ export async function loadRun(
   return {
     meta: meta.data,
     runResult: result === undefined ? null : parseRunResult(result, k.runResult),
-    verdict: verdict ?? null,
+    verdict: verdict === undefined || verdict === null ? null : parseVerdict(verdict, k.verdict),
     summaryMarkdown: summary ? summary.body.toString("utf8") : null,
   };
 }
@@ -70,6 +71,12 @@ function parseRunResult(raw: unknown, key: string): RunResult {
       `${key}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
     );
   return parsed.data;
+}
+
+function parseVerdict(raw: unknown, key: string): Verdict {
+  const checked = checkVerdict(raw);
+  if (!checked.ok) throw new ArchivedRunError(`${key}: ${checked.problem}`);
+  return checked.verdict;
 }
 
 /** The run id recorded as the baseline of a default-branch commit, if any. */

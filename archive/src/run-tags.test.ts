@@ -14,7 +14,13 @@ import {
   PR_RUN_TAGS,
   type ArchiveRunInput,
 } from "./index.js";
-import { sampleRunResult, S3RVER_CREDENTIALS, startTestS3, type TestS3 } from "./test-support.js";
+import {
+  sampleRunResult,
+  sampleVerdict,
+  S3RVER_CREDENTIALS,
+  startTestS3,
+  type TestS3,
+} from "./test-support.js";
 
 // s3rver ignores `x-amz-tagging` on PutObject (GetObjectTagging answers an empty set), so the
 // test reads the header each PutObject request carried on the wire, after signing.
@@ -70,7 +76,7 @@ function input(runId: string, pr: boolean): ArchiveRunInput {
       reason: "no regression",
     },
     runResult: sampleRunResult({ runId }),
-    verdict: { conclusion: "success" },
+    verdict: sampleVerdict(),
     summaryMarkdown: "# summary\n",
     artifacts: [{ path: "logs/suite.log", body: "ok\n" }],
     isBaseline: !pr,

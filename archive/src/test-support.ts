@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { RunResult } from "@mlxbench/proto";
+import type { RunResult, Verdict } from "@mlxbench/proto";
+import { computeVerdict, parseVerdictConfig } from "@mlxbench/verdict";
 import { createS3Client } from "./s3-archive-store.js";
 
 interface S3rverInstance {
@@ -158,3 +159,11 @@ export {
   type FixtureBench,
   type FixtureSuite,
 } from "./import/benchmark-data-fixture.js";
+
+/** A verdict as the worker makes it: `current` judged against `baseline` (no history). */
+export function sampleVerdict(
+  current: RunResult = sampleRunResult(),
+  baseline: RunResult | null = sampleRunResult({ runId: "baseline-run", commit: "b".repeat(40) }),
+): Verdict {
+  return computeVerdict(current, baseline, [], parseVerdictConfig({}));
+}

@@ -12,7 +12,7 @@ import { listRuns } from "../list-runs.js";
 import { loadRun, readBaselinePointer } from "../load-run.js";
 import { createLocalArchiveStore } from "../local-archive-store.js";
 import { createS3ArchiveStore } from "../s3-archive-store.js";
-import { sampleRunResult, startTestS3, type TestS3 } from "../test-support.js";
+import { sampleRunResult, sampleVerdict, startTestS3, type TestS3 } from "../test-support.js";
 import { commitId, corpusDataJs } from "./benchmark-data-fixture.js";
 import { parseBenchmarkData } from "./parse-benchmark-data.js";
 import { planArchiveImport } from "./plan-archive-import.js";
@@ -176,7 +176,7 @@ describe("planArchiveImport", () => {
           fingerprint: fp,
         },
         runResult: sampleRunResult({ runId, commit: commitId(i), scale: 1 + (i % 2) * 0.02 }),
-        verdict: { conclusion: "success" },
+        verdict: sampleVerdict(),
         summaryMarkdown: `run ${runId}`,
         artifacts: [{ path: "logs/suite.log", body: `log of ${runId}` }],
         isBaseline: pr === undefined,

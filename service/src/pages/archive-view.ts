@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { RunResult } from "@mlxbench/proto";
+import type { z } from "zod";
+import { RunResult, Verdict } from "@mlxbench/proto";
 import {
   indexPrefix,
   listRuns,
@@ -8,7 +8,6 @@ import {
   runKeys,
   type ArchiveStore,
 } from "@mlxbench/archive";
-import type { Verdict } from "@mlxbench/verdict";
 
 /** One archived document as the pages see it: a corrupt one is reported, not thrown. */
 export type Doc<T> =
@@ -20,37 +19,6 @@ const SEGMENT = /^[A-Za-z0-9_.-]+$/;
 export function isSegment(value: string | undefined): value is string {
   return value !== undefined && SEGMENT.test(value) && value !== "." && value !== "..";
 }
-
-/** The parts of verdict.json the pages show; the type check below keeps it in step with the verdict engine. */
-export const VerdictDoc = z.object({
-  conclusion: z.enum(["success", "failure", "neutral"]),
-  kind: z.string(),
-  reason: z.string(),
-  baseline: z.object({ runId: z.string(), commit: z.string().nullable() }).nullable(),
-  metrics: z.array(
-    z.object({
-      key: z.string(),
-      unit: z.string(),
-      direction: z.enum(["lower_is_better", "higher_is_better"]),
-      gated: z.boolean(),
-      outcome: z.string(),
-      reason: z.string(),
-      thresholdPct: z.number(),
-      samples: z.object({ current: z.number(), baseline: z.number() }),
-      change: z
-        .object({
-          ratio: z.number(),
-          percent: z.number(),
-          lowerPercent: z.number(),
-          upperPercent: z.number(),
-        })
-        .nullable(),
-    }),
-  ),
-});
-export type VerdictDoc = z.infer<typeof VerdictDoc>;
-// Compile-time guard: every Verdict the engine writes is a VerdictDoc.
-export const acceptsVerdict = (v: Verdict): VerdictDoc => v;
 
 /** Reads and validates one JSON document; `schema` names what it must be. */
 export async function readJsonDoc<T>(
@@ -108,7 +76,7 @@ export interface RunDocs {
   /** Index entry of the run, read only when meta.json is not usable. */
   indexMeta: RunMeta | null;
   runResult: Doc<RunResult>;
-  verdict: Doc<VerdictDoc>;
+  verdict: Doc<Verdict>;
   summary: Doc<string>;
   /** Every key under the run folder, relative to it. */
   keys: string[];
@@ -124,7 +92,7 @@ export async function loadRunDocs(
   const [meta, runResult, verdict, summary, keys] = await Promise.all([
     readJsonDoc(store, k.meta, RunMeta),
     readJsonDoc(store, k.runResult, RunResult),
-    readJsonDoc(store, k.verdict, VerdictDoc),
+    readJsonDoc(store, k.verdict, Verdict),
     readTextDoc(store, k.summary),
     store.list(k.prefix),
   ]);

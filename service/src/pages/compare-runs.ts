@@ -1,6 +1,5 @@
-import type { Direction, MetricResult, RunResult } from "@mlxbench/proto";
+import type { Direction, MetricResult, RunResult, Verdict } from "@mlxbench/proto";
 import { computeMedian } from "@mlxbench/verdict/stats";
-import type { VerdictDoc } from "./archive-view.js";
 
 /** A run's level of a metric: the median of its finite samples, else its p50. */
 export function levelOf(metric: MetricResult | undefined): number | null {
@@ -73,7 +72,7 @@ export interface MetricRow {
 export function buildMetricRows(
   run: RunResult | null,
   baseline: RunResult | null,
-  verdict: VerdictDoc | null,
+  verdict: Verdict | null,
 ): MetricRow[] {
   const keys = [
     ...new Set([

@@ -1,8 +1,8 @@
 import type { FC } from "hono/jsx";
 import { raw } from "hono/html";
-import type { RunResult } from "@mlxbench/proto";
+import type { RunResult, Verdict } from "@mlxbench/proto";
 import type { RunMeta } from "@mlxbench/archive";
-import type { Doc, VerdictDoc } from "./archive-view.js";
+import type { Doc } from "./archive-view.js";
 import type { MetricRow } from "./compare-runs.js";
 import { Badge, Layout, Notice } from "./layout.js";
 import { formatDuration, formatNumber, formatPercent, formatTime, shortSha } from "./format.js";
@@ -13,7 +13,7 @@ export interface RunPageProps {
   meta: RunMeta | null;
   metaProblem: string | null;
   runResult: Doc<RunResult>;
-  verdict: Doc<VerdictDoc>;
+  verdict: Doc<Verdict>;
   /** Sanitised HTML of summary.md, or null when there is none. */
   summaryHtml: string | null;
   baselineProblem: string | null;

@@ -4,6 +4,7 @@ import type {
   Fingerprint,
   MlxbenchConfig,
   RunResult,
+  Verdict,
 } from "@mlxbench/proto";
 import { listRuns, loadRun, type ArchiveStore, type RunMeta } from "@mlxbench/archive";
 import { hashSuiteOptions, resolveSuiteOptions } from "@mlxbench/suite";
@@ -68,7 +69,7 @@ export interface ReusableRun {
   runId: string;
   meta: RunMeta;
   runResult: RunResult;
-  verdict: unknown;
+  verdict: Verdict;
   summaryMarkdown: string | null;
 }
 
@@ -107,7 +108,7 @@ export async function findReusableRun(
     if (meta.conclusion === "cancelled" || !meta.fingerprint) continue;
     if (diffExpectedFingerprint(q.expected, meta.fingerprint).length > 0) continue;
     const run = await loadRun(store, q.repository, meta.runId).catch(() => null);
-    if (!run?.runResult || run.verdict === null || typeof run.verdict !== "object") continue;
+    if (!run?.runResult || run.verdict === null) continue;
     const skipped = (name: string): boolean =>
       run.runResult?.components.some((c) => c.name === name && c.status === "skipped") ?? false;
     if (q.expected.runsValidation && (run.runResult.validation === null || skipped("validation")))

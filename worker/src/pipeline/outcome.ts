@@ -106,7 +106,7 @@ export function reusedOutcome(r: ReusableRun, config: MlxbenchConfig): Outcome {
   return {
     conclusion: r.meta.conclusion,
     reason: `reused run ${r.runId}: ${r.meta.reason}`,
-    verdict: r.verdict as Verdict,
+    verdict: r.verdict,
     runResult: r.runResult,
     notes: [
       `This deployment gate reused run \`${r.runId}\` of the same commit, finished ${r.meta.finishedAt} (within \`gate.reuse_within_hours: ${config.gate.reuse_within_hours}\`), with the same suite options (hash \`${fp.suiteOptionsHash}\`), cluster mode (${fp.clusterMode})${config.cluster.model ? `, model` : ""}${config.cluster.expected_devices.length ? ", expected devices" : ""}; the cluster was not started and the suite did not run. Its hardware (${fp.hardware}) could not be compared: the suite learns it from the running cluster.`,

@@ -1,6 +1,5 @@
 import { GateConfig, type RunResult } from "@mlxbench/proto";
 import { loadRun, runKeys, type LoadedRun } from "@mlxbench/archive";
-import type { Verdict } from "@mlxbench/verdict";
 import { renderSummary } from "../github/index.js";
 import { GATE_CONFIG_FILE, REUSED_FROM_FILE } from "./collect-artifacts.js";
 import { messageOf, TransientJobError } from "./errors.js";
@@ -25,7 +24,7 @@ export async function republishArchived(run: JobRun, archived: LoadedRun): Promi
   const outcome: Outcome = {
     conclusion: archived.meta.conclusion,
     reason: archived.meta.reason,
-    verdict: (archived.verdict as Verdict | null) ?? null,
+    verdict: archived.verdict,
     runResult: archived.runResult ?? reused?.runResult ?? null,
     notes: [],
     annotations: [],
