@@ -1,11 +1,24 @@
 import { studentTQuantile } from "./stats/index.js";
 import type { MetricVerdict, Verdict } from "./metric-verdict.js";
 
-/** What the pipeline does after the screen: stop, run the suite again, or confirm with A/B pairs. */
+/**
+ * What the pipeline does after the screen: stop (with a note when a confirmation was wanted but is
+ * off), run the suite again, or confirm with A/B pairs (`requested`: a person asked for it).
+ */
 export type NextStep =
-  { kind: "done" } | { kind: "rerun" } | { kind: "confirm"; pairs: number; metrics: string[] };
+  | { kind: "done"; note?: string }
+  | { kind: "rerun" }
+  | { kind: "confirm"; pairs: number; metrics: string[]; requested?: boolean };
+
+/**
+ * When a confirmation runs: `automatic` for close calls (the default), `requested` whatever the
+ * screen said (`/benchmark confirm`), `off` never (`confirmation.automatic: false`).
+ */
+export type ConfirmMode = "automatic" | "requested" | "off";
 
 export interface NextStepOptions {
+  /** Default "automatic". */
+  confirm?: ConfirmMode;
   /** Pairs to run; unset: sized from the metrics' noise so the paired MDE meets the threshold. */
   confirmPairs?: number | undefined;
   /** Most pairs; a sized or requested count is clamped to it. */
@@ -29,15 +42,45 @@ export const MIN_CONFIRM_PAIRS = 4;
 export function decideNextStep(screen: Verdict, opts: NextStepOptions): NextStep {
   checkPairs("maxPairs", opts.maxPairs);
   if (opts.confirmPairs !== undefined) checkPairs("confirmPairs", opts.confirmPairs);
+  const mode = opts.confirm ?? "automatic";
+  if (mode === "requested") return requestedStep(screen, opts);
   if (screen.kind !== "inconclusive") return { kind: "done" };
   const open = screen.metrics.filter((m) => m.gated && m.outcome === "inconclusive");
   if (!open.some((m) => m.needsConfirmation)) return { kind: "rerun" };
-  const wanted = opts.confirmPairs ?? Math.max(...open.map((m) => sizePairs(m, open.length, opts)));
+  if (mode === "off")
+    return {
+      kind: "done",
+      note: `The screen's call on ${open.map((m) => m.key).join(", ")} is close under run-to-run noise; automatic confirmation is off (confirmation.automatic: false), so comment \`/benchmark confirm\` to decide it with A/B pairs.`,
+    };
+  return { kind: "confirm", pairs: pairsFor(open, opts), metrics: open.map((m) => m.key) };
+}
+
+/** A confirmation a person asked for: every gated metric the screen compared, whatever it said. */
+function requestedStep(screen: Verdict, opts: NextStepOptions): NextStep {
+  const compared =
+    screen.kind === "validation_failed"
+      ? []
+      : screen.metrics.filter((m) => m.gated && m.change !== null);
+  if (compared.length === 0)
+    return {
+      kind: "done",
+      note:
+        screen.kind === "validation_failed"
+          ? "A confirmation was requested, but validation failed: A/B pairs cannot change that."
+          : "A confirmation was requested, but no gated metric was compared with a baseline, so there is nothing for A/B pairs to decide.",
+    };
   return {
     kind: "confirm",
-    pairs: Math.min(opts.maxPairs, Math.max(2, wanted)),
-    metrics: open.map((m) => m.key),
+    pairs: pairsFor(compared, opts),
+    metrics: compared.map((m) => m.key),
+    requested: true,
   };
+}
+
+function pairsFor(metrics: readonly MetricVerdict[], opts: NextStepOptions): number {
+  const wanted =
+    opts.confirmPairs ?? Math.max(...metrics.map((m) => sizePairs(m, metrics.length, opts)));
+  return Math.min(opts.maxPairs, Math.max(2, wanted));
 }
 
 /**

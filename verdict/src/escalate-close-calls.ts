@@ -51,7 +51,7 @@ export async function escalateCloseCalls(
   };
   switch (step.kind) {
     case "done":
-      return { ...first, step, notes: [] };
+      return { ...first, step, notes: step.note === undefined ? [] : [step.note] };
     case "rerun": {
       let second: RunResult;
       try {
@@ -91,7 +91,9 @@ export async function escalateCloseCalls(
         verdict,
         step,
         notes: [
-          `The screen's call on ${step.metrics.join(", ")} was close under run-to-run noise; ${pairs.length} A/B pairs of the merge-base and this commit, run interleaved on the same cluster, decided it.`,
+          step.requested
+            ? `A confirmation was requested: ${pairs.length} A/B pairs of the merge-base and this commit, run interleaved on the same cluster, decided ${step.metrics.join(", ")}.`
+            : `The screen's call on ${step.metrics.join(", ")} was close under run-to-run noise; ${pairs.length} A/B pairs of the merge-base and this commit, run interleaved on the same cluster, decided it.`,
         ],
       };
     }

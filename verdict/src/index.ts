@@ -13,6 +13,7 @@ export {
   sizePairs,
   type NextStep,
   type NextStepOptions,
+  type ConfirmMode,
 } from "./decide-next-step.js";
 export {
   escalateCloseCalls,

@@ -236,6 +236,49 @@ describe("decideNextStep", () => {
     expect(decideNextStep(ungated, { maxPairs: 12 })).toEqual({ kind: "rerun" });
   });
 
+  it("confirms every compared gated metric when a person asks, whatever the screen said", () => {
+    const s = makeScenario([{ key: TTFT }, { key: "inference.e2e_ms" }], { seed: 2 });
+    const ok = computeVerdict(s.current, s.baseline, s.history, config);
+    expect(ok.kind).toBe("ok");
+    expect(decideNextStep(ok, { maxPairs: 12, confirm: "requested", confirmPairs: 6 })).toEqual({
+      kind: "confirm",
+      pairs: 6,
+      metrics: [TTFT, "inference.e2e_ms"],
+      requested: true,
+    });
+    const ungatedE2e = withMetrics(ok, (m) => ({ ...m, gated: m.key === TTFT }));
+    expect(decideNextStep(ungatedE2e, { maxPairs: 12, confirm: "requested" })).toMatchObject({
+      kind: "confirm",
+      metrics: [TTFT],
+    });
+  });
+
+  it("says why a requested confirmation cannot run: nothing compared, or validation failed", () => {
+    const s = makeScenario([{ key: TTFT }], { seed: 2 });
+    const none = computeVerdict(s.current, null, [], config);
+    expect(decideNextStep(none, { maxPairs: 12, confirm: "requested" })).toMatchObject({
+      kind: "done",
+      note: expect.stringMatching(/no gated metric was compared/) as unknown,
+    });
+    const failed: Verdict = { ...first.verdict, kind: "validation_failed", conclusion: "failure" };
+    expect(decideNextStep(failed, { maxPairs: 12, confirm: "requested" })).toMatchObject({
+      kind: "done",
+      note: expect.stringMatching(/validation failed/) as unknown,
+    });
+  });
+
+  it("with confirmation off, leaves a close call inconclusive and says how to ask", () => {
+    const step = decideNextStep(first.verdict, { maxPairs: 12, confirm: "off" });
+    expect(step.kind).toBe("done");
+    expect(step.kind === "done" ? step.note : "").toMatch(
+      /inference\.ttft_ms is close.*confirmation\.automatic: false.*`\/benchmark confirm`/,
+    );
+    const rerunnable = withMetrics(first.verdict, (m) => ({ ...m, needsConfirmation: false }));
+    expect(decideNextStep(rerunnable, { maxPairs: 12, confirm: "off" })).toEqual({
+      kind: "rerun",
+    });
+  });
+
   it.each([
     [{ maxPairs: 1 }, /maxPairs must be an integer of at least 2, got 1/],
     [{ maxPairs: Number.NaN }, /maxPairs must be an integer of at least 2, got NaN/],
@@ -289,6 +332,23 @@ describe("escalateCloseCalls", () => {
     expect(out.verdict.tiers?.confirmation?.pairs).toBe(8);
     expect(out.runResult).toBe(first.runResult);
     expect(out.notes.join(" ")).toMatch(/8 A\/B pairs of the merge-base and this commit/);
+  });
+
+  it("runs no pairs with confirmation off and says so; runs them on request for a decided screen", async () => {
+    const off = io();
+    const kept = await escalateCloseCalls(first, off, { maxPairs: 12, confirm: "off" });
+    expect(off.calls).toEqual([]);
+    expect(kept.verdict).toBe(first.verdict);
+    expect(kept.notes[0]).toMatch(/automatic confirmation is off/);
+    const asked = io();
+    const out = await escalateCloseCalls(clean, asked, {
+      maxPairs: 12,
+      confirmPairs: 6,
+      confirm: "requested",
+    });
+    expect(asked.calls).toEqual([`runPairs 6 ${TTFT}`, "judgePairs"]);
+    expect(out.verdict.tiers?.confirmation?.pairs).toBe(6);
+    expect(out.notes[0]).toMatch(/^A confirmation was requested: 6 A\/B pairs/);
   });
 
   it("keeps the screen's verdict when the pairs cannot be run (a merge-base that no longer builds)", async () => {

@@ -26,6 +26,14 @@ export const SuiteOptions = z
     skipCommunication: z.boolean().default(false),
     /** A git ref to compare against instead of the automatic baseline (`/benchmark --compare`). */
     compareRef: z.string().min(1).max(255).optional(),
+    /**
+     * `/benchmark confirm [pairs]`: after the screen, run the paired A/B/B/A confirmation whatever
+     * the screen said; `pairs` unset: sized from the noise (and `.mlxbench.yml`'s confirmation).
+     */
+    confirm: z
+      .object({ pairs: z.number().int().min(2).max(1000).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 export type SuiteOptions = z.infer<typeof SuiteOptions>;

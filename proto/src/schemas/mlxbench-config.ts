@@ -169,6 +169,11 @@ export const ConfirmationConfig = z
     pairs: z.number().int().min(2).max(1000).optional(),
     /** Most pairs a confirmation may run; a sized or requested count is clamped to it. */
     max_pairs: z.number().int().min(2).max(1000).default(12),
+    /**
+     * Close calls are confirmed without asking. False: a close call stays inconclusive and says
+     * how to ask (`/benchmark confirm`), for clusters where 2 × pairs extra suite runs are too dear.
+     */
+    automatic: z.boolean().default(true),
   })
   .strict();
 export type ConfirmationConfig = z.infer<typeof ConfirmationConfig>;
