@@ -246,7 +246,7 @@ describe("issue_comment /benchmark", () => {
     withPull(x);
     const res = await x.deliver(
       "issue_comment",
-      comment("/benchmark full --iterations 7 --skip-communication --compare v1.2"),
+      comment("/benchmark full confirm 6 --iterations 7 --skip-communication --compare v1.2"),
     );
     expect(res.status).toBe(202);
     const [job] = await jobs(x);
@@ -259,6 +259,7 @@ describe("issue_comment /benchmark", () => {
         iterations: 7,
         skipCommunication: true,
         compareRef: "v1.2",
+        confirm: { pairs: 6 },
       },
       pullRequest: { number: 1, baseSha: SHA_B, fromFork: false },
       requestedBy: "Codertocat",

@@ -22,6 +22,24 @@ describe("parseBenchmarkCommand", () => {
         skipCommunication: true,
       },
     ],
+    [
+      "/benchmark confirm",
+      { kind: "run", quick: true, quickExplicit: false, skipCommunication: false, confirm: {} },
+    ],
+    [
+      "/benchmark confirm 8 full",
+      {
+        kind: "run",
+        quick: false,
+        quickExplicit: true,
+        skipCommunication: false,
+        confirm: { pairs: 8 },
+      },
+    ],
+    [
+      "/benchmark confirm --skip-communication",
+      { kind: "run", quick: true, quickExplicit: false, skipCommunication: true, confirm: {} },
+    ],
     ["/benchmark help", { kind: "help" }],
   ])("parses %j", (body, expected) => {
     expect(parseBenchmarkCommand(body)).toEqual(expected);
@@ -33,6 +51,9 @@ describe("parseBenchmarkCommand", () => {
     ["/benchmark --iterations 10001", "`--iterations` needs a whole number"],
     ["/benchmark --compare a..b", "`--compare` needs a git ref"],
     ["/benchmark full quick", "cannot be combined"],
+    ["/benchmark confirm 1", "`confirm` takes a number of A/B pairs from 2 to 1000, got `1`"],
+    ["/benchmark confirm 1001", "`confirm` takes a number of A/B pairs from 2 to 1000"],
+    ["/benchmark confirm eight", "unknown option `eight`"],
   ])("names the problem in %j", (body, problem) => {
     const parsed = parseBenchmarkCommand(body);
     expect(parsed?.kind).toBe("invalid");

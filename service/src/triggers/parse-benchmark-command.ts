@@ -9,13 +9,18 @@ export type BenchmarkCommand =
       iterations?: number;
       skipCommunication: boolean;
       compareRef?: string;
+      /** `confirm [pairs]`: the paired A/B/B/A confirmation after the screen, whatever it says. */
+      confirm?: { pairs?: number };
     }
   | { kind: "invalid"; problem: string };
 
 export const BENCHMARK_USAGE =
-  "`/benchmark [quick|full] [--iterations N] [--skip-communication] [--compare <ref>]` or `/benchmark help`";
+  "`/benchmark [quick|full] [confirm [pairs]] [--iterations N] [--skip-communication] [--compare <ref>]` or `/benchmark help`";
 
 const MAX_ITERATIONS = 10_000;
+/** As `.mlxbench.yml`'s confirmation.pairs; the repository's max_pairs still clamps it. */
+const MIN_PAIRS = 2;
+const MAX_PAIRS = 1000;
 // git check-ref-format, loosely: no spaces, no "..", no control characters, ≤ 255.
 const REF = /^(?!.*\.\.)(?!\/)[A-Za-z0-9._\-/@^~]{1,255}$/;
 
@@ -31,6 +36,7 @@ export function parseBenchmarkCommand(body: string): BenchmarkCommand | undefine
   let iterations: number | undefined;
   let compareRef: string | undefined;
   let skipCommunication = false;
+  let confirm: { pairs?: number } | undefined;
   const rest = words.slice(1);
   for (let i = 0; i < rest.length; i++) {
     const word = rest[i] ?? "";
@@ -64,6 +70,23 @@ export function parseBenchmarkCommand(body: string): BenchmarkCommand | undefine
         iterations = Number(value);
         break;
       }
+      case "confirm": {
+        // An optional count right after it: `confirm 8`; any other word is read as usual.
+        const next = rest[i + 1];
+        if (next === undefined || !/^\d+$/.test(next)) {
+          confirm = {};
+          break;
+        }
+        i++;
+        const pairs = Number(next);
+        if (pairs < MIN_PAIRS || pairs > MAX_PAIRS)
+          return {
+            kind: "invalid",
+            problem: `\`confirm\` takes a number of A/B pairs from ${MIN_PAIRS} to ${MAX_PAIRS}, got \`${next}\``,
+          };
+        confirm = { pairs };
+        break;
+      }
       case "--skip-communication":
         skipCommunication = true;
         break;
@@ -89,6 +112,7 @@ export function parseBenchmarkCommand(body: string): BenchmarkCommand | undefine
     skipCommunication,
     ...(iterations === undefined ? {} : { iterations }),
     ...(compareRef === undefined ? {} : { compareRef }),
+    ...(confirm === undefined ? {} : { confirm }),
   };
 }
 
