@@ -10,23 +10,42 @@ export class CloneTokenError extends Error {
 
 /** Step 1: the job's commit in a work tree of its own (a failed fetch is worth another attempt). */
 export async function checkoutCommit(run: JobRun): Promise<Checkout> {
-  const { job, signal } = run;
+  const { job } = run;
   run.signal?.throwIfAborted();
   run.step(`fetching ${job.commit.sha.slice(0, 7)}`);
+  return fetchInto(run, {
+    sha: job.commit.sha,
+    ...(job.commit.ref?.startsWith("refs/") ? { ref: job.commit.ref } : {}),
+    ...(job.pullRequest?.baseSha ? { baseSha: job.pullRequest.baseSha } : {}),
+    workName: job.jobId,
+    label: "the commit",
+  });
+}
+
+/** Another commit of the repository (a confirmation's merge-base) in a work tree of its own. */
+export async function checkoutOther(run: JobRun, sha: string, workName: string): Promise<Checkout> {
+  run.signal?.throwIfAborted();
+  run.step(`fetching ${sha.slice(0, 7)}`);
+  return fetchInto(run, { sha, workName, label: sha.slice(0, 7) });
+}
+
+async function fetchInto(
+  run: JobRun,
+  what: { sha: string; ref?: string; baseSha?: string; workName: string; label: string },
+): Promise<Checkout> {
+  const { job, signal } = run;
+  const { label, ...target } = what;
   const token = await cloneTokenFor(run);
   return fetchCommit({
     cacheDir: run.deps.cloneCacheDir,
     repository: run.repo,
     cloneUrl: job.repository.cloneUrl,
-    sha: job.commit.sha,
-    ...(job.commit.ref?.startsWith("refs/") ? { ref: job.commit.ref } : {}),
-    ...(job.pullRequest?.baseSha ? { baseSha: job.pullRequest.baseSha } : {}),
-    workName: job.jobId,
+    ...target,
     ...(token ? { token } : {}),
     ...(signal ? { signal } : {}),
   }).catch((err: unknown) => {
     if (signal?.aborted) throw err;
-    throw new TransientJobError(`fetching the commit failed: ${messageOf(err)}`, { cause: err });
+    throw new TransientJobError(`fetching ${label} failed: ${messageOf(err)}`, { cause: err });
   });
 }
 

@@ -13,8 +13,11 @@ export interface Measurement {
   cluster: ClusterManager;
   /** Starts the distributed cluster, when the config has one, and waits for it to be ready. */
   startCluster(): Promise<void>;
-  /** Runs the suite in a child process into `dir`; a crashed child is worth another attempt. */
-  runSuite(dir: string): Promise<RunResult>;
+  /**
+   * Runs the suite in a child process into `dir`; a crashed child is worth another attempt.
+   * `step` is the progress line shown on the check run (default: running the suite).
+   */
+  runSuite(dir: string, step?: string): Promise<RunResult>;
 }
 
 /** Step 3: the cluster's lifecycle and the suite, as the config's profile asks. */
@@ -23,6 +26,8 @@ export function createMeasurement(
   checkoutDir: string,
   config: MlxbenchConfig,
   profile: SuiteProfile,
+  /** The commit checked out in `checkoutDir` (default the job's: a confirmation also measures its merge-base). */
+  commit: string = run.job.commit.sha,
 ): Measurement {
   const { job, deps, log, signal } = run;
   const cluster = createClusterManager({
@@ -48,8 +53,8 @@ export function createMeasurement(
       if (!cluster.has("distributed")) return;
       await timed(run.clock, () => cluster.start("distributed", signal), addTo("clusterStartMs"));
     },
-    async runSuite(dir) {
-      run.step(`running the suite${dir === run.outputDir ? "" : " again"}`);
+    async runSuite(dir, step) {
+      run.step(step ?? `running the suite${dir === run.outputDir ? "" : " again"}`);
       const res = await timed(
         run.clock,
         () =>
@@ -61,7 +66,7 @@ export function createMeasurement(
               outputDir: dir,
               source: {
                 repository: run.repo,
-                commit: job.commit.sha,
+                commit,
                 branch: branchOf(job),
                 trigger: job.trigger,
                 ...(job.pullRequest ? { pullRequest: job.pullRequest.number } : {}),

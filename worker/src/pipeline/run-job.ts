@@ -1,6 +1,5 @@
 import { rm } from "node:fs/promises";
-import { join } from "node:path";
-import type { BenchmarkJob } from "@mlxbench/proto";
+import type { BenchmarkJob, RunResult } from "@mlxbench/proto";
 import type { Checkout } from "../checkout/index.js";
 import { renderSummary } from "../github/index.js";
 import { archiveOutcome } from "./archive-outcome.js";
@@ -23,7 +22,8 @@ import { publishOutcome } from "./publish-outcome.js";
 import { readJobConfig } from "./read-job-config.js";
 import { summaryInputOf } from "./render-check.js";
 import { findArchivedRun, republishArchived } from "./republish-archived.js";
-import { rerunIfInconclusive } from "./rerun-if-inconclusive.js";
+import { escalateScreen } from "./escalate-screen.js";
+import { runConfirmationPairs, type ConfirmationInput } from "./run-confirmation-pairs.js";
 
 export type { PipelineDeps, RunJobOptions, RunTimings } from "./job-run.js";
 
@@ -94,18 +94,24 @@ async function measureAndJudge(run: JobRun): Promise<Outcome> {
     const { config } = plan;
     measurement = createMeasurement(run, checkout.dir, config, plan.profile);
     await measurement.startCluster();
-    const m = measurement;
-    const first = await m.runSuite(run.outputDir);
+    const head = measurement;
+    const first = await head.runSuite(run.outputDir);
     run.signal?.throwIfAborted();
     run.step("comparing with the baseline");
     const mergeBase = checkout.mergeBase;
-    const judge = (r: Parameters<typeof judgeRun>[1]) => judgeRun(run, r, config, mergeBase);
-    const judged = await rerunIfInconclusive(
-      { runResult: first, verdict: await judge(first) },
-      () => m.runSuite(join(run.outputDir, "rerun")),
+    const judge = (r: RunResult) => judgeRun(run, r, config, mergeBase);
+    const screen = await judge(first);
+    const confirmation: ConfirmationInput = {
+      head,
+      baseSha: mergeBase ?? screen.baseline?.commit ?? undefined,
+      config,
+      profile: plan.profile,
+    };
+    const judged = await escalateScreen(run, { runResult: first, verdict: screen }, confirmation, {
+      runSuiteAgain: (dir) => head.runSuite(dir),
+      runPairs: (pairs) => runConfirmationPairs(run, confirmation, pairs),
       judge,
-      { log: run.log, ...(run.signal ? { signal: run.signal } : {}) },
-    );
+    });
     return verdictOutcome(judged, config);
   } catch (err) {
     return await concludeOrThrow(run, err);
