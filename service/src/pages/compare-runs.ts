@@ -66,6 +66,17 @@ export interface MetricRow {
   outcome: string | null;
   reason: string | null;
   thresholdPct: number | null;
+  /** The screen's minimum detectable effect, percent; null when not compared. */
+  mdePct: number | null;
+  /** The run-to-run noise behind mdePct was assumed (too little history), not measured. */
+  mdeAssumed: boolean;
+  /** Tier 2's change for this metric, when A/B pairs confirmed it. */
+  confirmation: {
+    pairs: number;
+    percent: number;
+    lowerPercent: number;
+    upperPercent: number;
+  } | null;
 }
 
 /** The run page's metric table: this run, its baseline and the verdict of each metric. */
@@ -96,6 +107,10 @@ export function buildMetricRows(
       outcome: v?.outcome ?? null,
       reason: v?.reason ?? null,
       thresholdPct: v?.thresholdPct ?? null,
+      mdePct:
+        v?.mdePct !== undefined && v.mdePct !== null && Number.isFinite(v.mdePct) ? v.mdePct : null,
+      mdeAssumed: v?.evidence?.runNoiseAssumed ?? false,
+      confirmation: v?.confirmation ?? null,
     };
   });
 }

@@ -148,8 +148,8 @@ describe("report pages in Chromium", () => {
     const { page, problems, status } = await open(`/reports/${PUBLIC_REPO}`);
     expect(status).toBe(200);
     const rows = page.locator("#runs tbody tr");
-    expect(await rows.count()).toBe(MAIN_RUNS + 5);
-    expect(await rows.first().getAttribute("data-run")).toBe(seeded.pr.corrupt);
+    expect(await rows.count()).toBe(MAIN_RUNS + 6);
+    expect(await rows.first().getAttribute("data-run")).toBe(seeded.pr.confirmed);
     expect(await rows.last().getAttribute("data-run")).toBe("main-00");
     await shoot(page, "runs");
 

@@ -352,6 +352,28 @@ describe("bad input", () => {
   });
 });
 
+describe("the run page's verdict", () => {
+  it("shows each metric's minimum detectable effect and, for a confirmed run, both tiers", async () => {
+    const res = await get(`/reports/${PUBLIC_REPO}/runs/${seeded.pr.confirmed}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("Detectable");
+    const e2eRow = /<tr data-metric="inference.e2e_ms">([\s\S]*?)<\/tr>/.exec(html)?.[1] ?? "";
+    expect(e2eRow).toMatch(/±\d+(\.\d)? %/);
+    expect(e2eRow).toMatch(/6 A\/B pairs: \+\d/);
+    expect(html).toMatch(/<dt>Screen<\/dt>/);
+    expect(html).toMatch(
+      /<dt>Confirmation<\/dt>[\s\S]*6 A\/B pairs of the merge-base and this commit/,
+    );
+  });
+
+  it("shows no tiers for a run the screen decided alone", async () => {
+    const html = await (await get(`/reports/${PUBLIC_REPO}/runs/${seeded.pr.regressed}`)).text();
+    expect(html).toContain("Detectable");
+    expect(html).not.toMatch(/<dt>Confirmation<\/dt>/);
+  });
+});
+
 describe("security headers", () => {
   // The values the pages sent when they set their headers by hand; secureHeaders() keeps them.
   const PAGE_CSP =

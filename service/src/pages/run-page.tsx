@@ -5,6 +5,7 @@ import type { RunMeta } from "@mlxbench/archive";
 import type { Doc } from "./archive-view.js";
 import type { MetricRow } from "./compare-runs.js";
 import { Badge, Layout, Notice } from "./layout.js";
+import { formatMde } from "@mlxbench/verdict";
 import { formatDuration, formatNumber, formatPercent, formatTime, shortSha } from "./format.js";
 
 export interface RunPageProps {
@@ -110,6 +111,20 @@ export const RunPage: FC<RunPageProps> = (p) => {
             <Problem doc="verdict.json" problem={p.verdict.problem} />
           ) : null}
           <p>{verdict?.reason ?? m?.reason ?? "No verdict was archived for this run."}</p>
+          {verdict?.tiers?.confirmation ? (
+            <dl class="facts" aria-label="tiers">
+              <dt>Screen</dt>
+              <dd>
+                <Badge value={verdict.tiers.screen.conclusion} /> {verdict.tiers.screen.reason}
+              </dd>
+              <dt>Confirmation</dt>
+              <dd>
+                <Badge value={verdict.tiers.confirmation.conclusion} />{" "}
+                {verdict.tiers.confirmation.pairs} A/B pairs of the merge-base and this commit,
+                interleaved on the same cluster: {verdict.tiers.confirmation.reason}
+              </dd>
+            </dl>
+          ) : null}
           {verdict?.baseline ? (
             <p>
               Baseline:{" "}
@@ -160,6 +175,12 @@ export const RunPage: FC<RunPageProps> = (p) => {
                   <th class="n">This run</th>
                   <th class="n">Change</th>
                   <th class="n">95 % interval</th>
+                  <th
+                    class="n"
+                    title="changes smaller than this cannot be told from noise on this cluster"
+                  >
+                    Detectable
+                  </th>
                   <th>Verdict</th>
                   <th>Why</th>
                 </tr>
@@ -185,6 +206,18 @@ export const RunPage: FC<RunPageProps> = (p) => {
                       {r.change
                         ? `${formatPercent(r.change.lowerPercent)} … ${formatPercent(r.change.upperPercent)}`
                         : "n/a"}
+                      {r.confirmation ? (
+                        <div class="muted">
+                          {r.confirmation.pairs} A/B pairs: {formatPercent(r.confirmation.percent)}{" "}
+                          ({formatPercent(r.confirmation.lowerPercent)} …{" "}
+                          {formatPercent(r.confirmation.upperPercent)})
+                        </div>
+                      ) : null}
+                    </td>
+                    <td class="n">
+                      {r.mdePct === null
+                        ? "n/a"
+                        : `±${formatMde(r.mdePct)} %${r.mdeAssumed ? "*" : ""}`}
                     </td>
                     <td>
                       <Badge value={r.outcome} />
@@ -203,7 +236,9 @@ export const RunPage: FC<RunPageProps> = (p) => {
         )}
         <p class="muted">
           Values are medians of the run's samples; the interval is the verdict's bootstrap interval
-          widened by run-to-run noise.
+          widened by run-to-run noise. Detectable: the smallest change the screen tells from this
+          cluster's noise (* where that noise was assumed, with too few default-branch runs to
+          measure it). "A/B pairs": the change measured by the paired confirmation.
         </p>
       </section>
 

@@ -2,8 +2,10 @@ export { LIMITS, oneLine, truncateText } from "./limits.js";
 export {
   fence,
   formatNumber,
+  renderMde,
   renderMetricRows,
   renderSummary,
+  renderTiers,
   renderTitle,
   type CheckConclusion,
   type SummaryInput,

@@ -61,6 +61,91 @@ describe("renderSummary", () => {
     expect(text).toContain("compared with run `base-1`");
   });
 
+  it("shows each metric's minimum detectable effect, marking noise that was assumed", () => {
+    const evidence = (historyRuns: number) => ({
+      rankP: 0.5,
+      rankMethod: "exact" as const,
+      runNoiseP: 0.5,
+      worseP: 0.5,
+      betterP: 0.5,
+      adjustedWorseP: 1,
+      adjustedBetterP: 1,
+      runNoisePct: 2,
+      historyRuns,
+      runNoiseAssumed: historyRuns === 0,
+    });
+    const measured = { ...metric("inference.e2e_ms", "unchanged", 1), mdePct: 7.25 };
+    const text = renderSummary({
+      conclusion: "success",
+      reason: "no regression",
+      commit: "c".repeat(40),
+      verdict: verdict([{ ...measured, evidence: evidence(42) }]),
+      runResult: null,
+    });
+    expect(text.split("\n").find((l) => l.startsWith("| `inference.e2e_ms`"))).toContain(
+      "| ±7.3 % |",
+    );
+    expect(text).toContain("run-to-run noise measured on 42 default-branch runs");
+    const assumed = renderSummary({
+      conclusion: "success",
+      reason: "no regression",
+      commit: "c".repeat(40),
+      verdict: verdict([{ ...measured, mdePct: 12.4, evidence: evidence(0) }]),
+      runResult: null,
+    });
+    expect(assumed).toContain("| ±12 %* |");
+    expect(assumed).toContain("* assumed: too few default-branch runs");
+  });
+
+  it("shows both tiers when the screen was confirmed by A/B pairs", () => {
+    const confirmed: MetricVerdict = {
+      ...metric("inference.ttft_ms", "regressed", 6.1),
+      confirmation: {
+        pairs: 6,
+        method: "paired-t",
+        percent: 5.4,
+        lowerPercent: 3.9,
+        upperPercent: 6.8,
+        worseP: 0.001,
+        adjustedWorseP: 0.001,
+        screenOutcome: "inconclusive",
+      },
+    };
+    const text = renderSummary({
+      conclusion: "failure",
+      reason: "1 metric regressed: inference.ttft_ms",
+      commit: "c".repeat(40),
+      verdict: {
+        ...verdict([confirmed]),
+        tiers: {
+          screen: {
+            conclusion: "neutral",
+            kind: "inconclusive",
+            reason: "ttft flagged by the screen",
+          },
+          confirmation: {
+            conclusion: "failure",
+            kind: "regressed",
+            reason: "1 metric regressed",
+            pairs: 6,
+            metrics: ["inference.ttft_ms"],
+          },
+        },
+      },
+      runResult: null,
+    });
+    expect(text).toContain(
+      "**Screen** (this run against the default branch's history): ⚪ ttft flagged by the screen",
+    );
+    expect(text).toContain("**Confirmation** (6 A/B pairs of the merge-base and this commit");
+    expect(text).toContain(
+      "- `inference.ttft_ms`: screen +6.1 % [+4.1 %, +8.1 %]; confirmed by 6 A/B pairs: +5.4 % [+3.9 %, +6.8 %] → 🔴 regressed",
+    );
+    expect(text.split("\n").find((l) => l.startsWith("| `inference.ttft_ms`"))).toContain(
+      "🔴 regressed (A/B)",
+    );
+  });
+
   it("stays within the limit by dropping rows and saying how many", () => {
     const many = Array.from({ length: 3000 }, (_, i) =>
       metric(`component.metric_with_a_long_name_${i}`, "unchanged", 1),

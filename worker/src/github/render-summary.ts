@@ -1,5 +1,5 @@
 import type { MetricResult, RunResult } from "@mlxbench/proto";
-import type { MetricVerdict, Verdict } from "@mlxbench/verdict";
+import { formatMde, type MetricVerdict, type Verdict } from "@mlxbench/verdict";
 import { LIMITS, truncateText } from "./limits.js";
 
 export type CheckConclusion = "success" | "failure" | "neutral" | "cancelled";
@@ -107,10 +107,53 @@ export function renderMetricRows(verdict: Verdict, runResult: RunResult | null):
         curMedian === null ? "—" : `${formatNumber(curMedian)}${unit}`,
         m.change ? pct(m.change.percent) : "—",
         m.change ? `[${pct(m.change.lowerPercent)}, ${pct(m.change.upperPercent)}]` : "—",
-        OUTCOME_ICON[m.outcome] ?? m.outcome,
+        renderMde(m),
+        `${OUTCOME_ICON[m.outcome] ?? m.outcome}${m.confirmation ? " (A/B)" : ""}`,
       ];
       return `| ${cells.join(" | ")} |`;
     });
+}
+
+/**
+ * The smallest change the screen can tell from noise at this metric's current noise, "±7 %"; "*"
+ * marks noise that was assumed (too little default-branch history to measure it).
+ */
+export function renderMde(m: Pick<MetricVerdict, "mdePct" | "evidence">): string {
+  if (m.mdePct === null || !Number.isFinite(m.mdePct)) return "—";
+  return `±${formatMde(m.mdePct)} %${m.evidence?.runNoiseAssumed ? "*" : ""}`;
+}
+
+/** Both tiers, when the screen asked for a confirmation: what each concluded, and per metric the pairs' change. */
+export function renderTiers(verdict: Verdict): string[] {
+  const tiers = verdict.tiers;
+  if (!tiers?.confirmation) return [];
+  const confirmed = verdict.metrics.filter((m) => m.confirmation !== null);
+  return [
+    "",
+    `**Screen** (this run against the default branch's history): ${ICON[tiers.screen.conclusion]} ${escapeCell(tiers.screen.reason)}`,
+    "",
+    `**Confirmation** (${tiers.confirmation.pairs} A/B pairs of the merge-base and this commit, run interleaved A/B/B/A on the same cluster): ${ICON[tiers.confirmation.conclusion]} ${escapeCell(tiers.confirmation.reason)}`,
+    ...confirmed.map((m) => {
+      const c = m.confirmation;
+      if (!c) return "";
+      const screen = m.change
+        ? `${pct(m.change.percent)} [${pct(m.change.lowerPercent)}, ${pct(m.change.upperPercent)}]`
+        : "—";
+      return `- \`${escapeCell(m.key)}\`: screen ${screen}; confirmed by ${c.pairs} A/B pairs: ${pct(c.percent)} [${pct(c.lowerPercent)}, ${pct(c.upperPercent)}] → ${OUTCOME_ICON[m.outcome] ?? m.outcome}`;
+    }),
+  ];
+}
+
+/** Says what the "detectable" column means, once, when the table has one. */
+function mdeLegend(verdict: Verdict): string[] {
+  const withMde = verdict.metrics.filter((m) => m.mdePct !== null && Number.isFinite(m.mdePct));
+  if (withMde.length === 0) return [];
+  const assumed = withMde.some((m) => m.evidence?.runNoiseAssumed);
+  const runs = Math.max(0, ...withMde.map((m) => m.evidence?.historyRuns ?? 0));
+  return [
+    "",
+    `_detectable_: changes smaller than this cannot be told from noise on this cluster (run-to-run noise ${runs > 0 ? `measured on ${runs} default-branch runs` : "not measured yet"}).${assumed ? " * assumed: too few default-branch runs to measure it yet." : ""}`,
+  ];
 }
 
 /** A code fence longer than any backtick run inside `text`, so a log cannot break out of it. */
@@ -133,6 +176,7 @@ export function renderSummary(input: SummaryInput, max: number = LIMITS.checkSum
   head.push(
     `Commit \`${input.commit.slice(0, 12)}\`${input.verdict?.baseline ? ` compared with run \`${input.verdict.baseline.runId}\`${input.verdict.baseline.commit ? ` (\`${input.verdict.baseline.commit.slice(0, 12)}\`)` : ""}` : ""}.`,
   );
+  if (input.verdict) head.push(...renderTiers(input.verdict));
   if (input.runUrl) head.push("", `[Full report](${input.runUrl})`);
   const rows =
     input.verdict && input.verdict.metrics.length > 0
@@ -141,11 +185,11 @@ export function renderSummary(input: SummaryInput, max: number = LIMITS.checkSum
   const tableHead = rows.length
     ? [
         "",
-        "| metric | baseline (median) | current (median) | change | 95 % interval | verdict |",
-        "| --- | ---: | ---: | ---: | --- | --- |",
+        "| metric | baseline (median) | current (median) | change | 95 % interval | detectable | verdict |",
+        "| --- | ---: | ---: | ---: | --- | ---: | --- |",
       ]
     : [];
-  const tail: string[] = [];
+  const tail: string[] = rows.length && input.verdict ? mdeLegend(input.verdict) : [];
   if (input.charts?.length)
     tail.push(
       "",

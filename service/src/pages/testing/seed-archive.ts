@@ -14,7 +14,14 @@ import {
 } from "@mlxbench/archive";
 import { latencyDistributionChart, renderChartPng } from "@mlxbench/suite/report/charts";
 import { createRng, drawNormal, type Rng } from "@mlxbench/verdict/stats";
-import { computeVerdict, parseVerdictConfig, type Verdict } from "@mlxbench/verdict";
+import {
+  collectPairs,
+  computeVerdict,
+  judgePairs,
+  parseVerdictConfig,
+  type RunPair,
+  type Verdict,
+} from "@mlxbench/verdict";
 
 // A seeded archive for the pages' tests: a public repository with a default-branch history whose
 // end-to-end latency shifts up at SHIFT_AT, pull-request runs with each kind of verdict, a run with
@@ -47,6 +54,8 @@ export interface SeededArchive {
     validationFailed: string;
     cancelled: string;
     corrupt: string;
+    /** Flagged by the screen and decided by 6 A/B pairs (both tiers in its verdict). */
+    confirmed: string;
   };
   privateRunIds: string[];
 }
@@ -188,6 +197,8 @@ interface RunSpec {
   validationFails?: boolean;
   isPrivate: boolean;
   withChart?: boolean;
+  /** A/B pairs that confirm the screen's verdict, as the worker's tier 2 does: base levels vs these. */
+  confirm?: { pairs: number; base: Levels };
 }
 
 /** Writes the seeded archive into `dir` through the worker's own archive writer. */
@@ -212,7 +223,11 @@ export async function seedArchive(dir: string): Promise<SeededArchive> {
     const result = spec.levels
       ? makeResult(spec.runId, at, spec.levels, rng, source, spec.validationFails ?? false)
       : null;
-    const verdict = result ? computeVerdict(result, baseline, history, VERDICT_CONFIG) : null;
+    const screened = result ? computeVerdict(result, baseline, history, VERDICT_CONFIG) : null;
+    const verdict =
+      screened && spec.confirm && spec.levels
+        ? confirmWithPairs(screened, spec.confirm, spec.levels, rng, source)
+        : screened;
     const meta: Omit<RunMeta, "files"> = {
       runId: spec.runId,
       repository: spec.repository,
@@ -312,6 +327,21 @@ export async function seedArchive(dir: string): Promise<SeededArchive> {
   await prRun("pr43-a", MAIN_RUNS + 2, 43, "exp/validation", { e2e: 118, ttft: 40, tps: 50 }, true);
   await prRun("pr44-a", MAIN_RUNS + 3, 44, "wip/cancelled", null);
   await prRun("pr45-a", MAIN_RUNS + 4, 45, "fix/corrupt", { e2e: 117, ttft: 40, tps: 50 });
+  const closeCall = { e2e: 125, ttft: 40, tps: 50 };
+  await write(
+    {
+      repository: PUBLIC_REPO,
+      runId: "pr46-a",
+      index: MAIN_RUNS + 5,
+      branch: "perf/close-call",
+      pullRequest: 46,
+      levels: closeCall,
+      isPrivate: false,
+      confirm: { pairs: 6, base: { e2e: 118, ttft: 40, tps: 50 } },
+    },
+    base,
+    history,
+  );
   // A damaged document: the page must say so and still render the rest.
   await store.put(
     runKeys(PUBLIC_REPO, "pr45-a").runResult,
@@ -349,9 +379,26 @@ export async function seedArchive(dir: string): Promise<SeededArchive> {
       validationFailed: "pr43-a",
       cancelled: "pr44-a",
       corrupt: "pr45-a",
+      confirmed: "pr46-a",
     },
     privateRunIds,
   };
+}
+
+/** Tier 2 as the worker runs it: `pairs` runs of each side, their medians paired, judged by judgePairs. */
+function confirmWithPairs(
+  screen: Verdict,
+  confirm: { pairs: number; base: Levels },
+  head: Levels,
+  rng: Rng,
+  source: RunResult["source"],
+): Verdict {
+  const pairs: RunPair[] = Array.from({ length: confirm.pairs }, (_, i) => ({
+    base: makeResult(`pair-${i}-base`, T0, confirm.base, rng, source),
+    head: makeResult(`pair-${i}-head`, T0, head, rng, source),
+  }));
+  const keys = screen.metrics.filter((m) => m.change !== null).map((m) => m.key);
+  return judgePairs(screen, collectPairs(pairs, keys), VERDICT_CONFIG);
 }
 
 /** A stable 40-hex commit per run id. */
