@@ -15,10 +15,14 @@ import { loadRun } from "@mlxbench/archive";
 import { parseConfigYaml } from "@mlxbench/suite/config";
 import type { Verdict } from "@mlxbench/verdict";
 import { createFixtureRepo, type FixtureRepo } from "../src/checkout/test-support.js";
-import { runJob, type PipelineDeps, type RunJobOutcome } from "../src/pipeline/index.js";
+import {
+  judgeAgainstArchive,
+  runJob,
+  type PipelineDeps,
+  type RunJobOutcome,
+} from "../src/pipeline/index.js";
 import {
   archiveJudgedRun,
-  judgeAgainstArchive,
   loadRecording,
   MAIN_RECORDINGS,
   makeJob,
@@ -97,7 +101,13 @@ async function judgeAndPublish(
     job.commit.sha,
     job.pullRequest ? "feature" : "main",
   );
-  const verdict = await judgeAgainstArchive(deps.store, job, current, config);
+  const verdict = await judgeAgainstArchive(
+    { store: deps.store, log: logger },
+    job,
+    current,
+    config,
+    job.pullRequest?.baseSha,
+  );
   await archiveJudgedRun(deps.store, job, current, verdict);
   const outcome = await runJob(job, deps);
   const check = [...gh.checkRuns.values()].find(

@@ -1,4 +1,5 @@
 export { runJob, type RunJobOutcome } from "./run-job.js";
+export { judgeAgainstArchive } from "./judge-run.js";
 export type { PipelineDeps, RunJobOptions, RunTimings } from "./job-run.js";
 export { systemClock, type Clock } from "./clock.js";
 export { classifyFailure, type FailureAction, type FailureContext } from "./classify-failure.js";

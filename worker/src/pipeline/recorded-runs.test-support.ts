@@ -4,15 +4,9 @@
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { BenchmarkJob, RunResult, type MlxbenchConfig } from "@mlxbench/proto";
-import { archiveRun, listBaselineCandidates, type ArchiveStore } from "@mlxbench/archive";
-import {
-  chooseBaseline,
-  computeVerdict,
-  deriveVerdictConfig,
-  diffFingerprintIdentity,
-  type Verdict,
-} from "@mlxbench/verdict";
+import { BenchmarkJob, RunResult } from "@mlxbench/proto";
+import { archiveRun, type ArchiveStore } from "@mlxbench/archive";
+import type { Verdict } from "@mlxbench/verdict";
 import { renderSummary } from "../github/index.js";
 
 export const RECORDINGS_DIR = fileURLToPath(
@@ -93,48 +87,6 @@ export function makeJob(o: {
     ...(o.checkRunId !== undefined ? { checkRunId: o.checkRunId } : {}),
     queuedAt: new Date().toISOString(),
   });
-}
-
-/**
- * The judge step over the archive, as the pipeline composes it (worker/src/pipeline/judge-run.ts):
- * the merge base's run or the newest comparable default-branch run as the baseline, the comparable
- * runs before it as noise history. Duplicated here because the pipeline does not export its judge
- * step (the seam this test wishes for).
- */
-export async function judgeAgainstArchive(
-  store: ArchiveStore,
-  job: BenchmarkJob,
-  current: RunResult,
-  config: MlxbenchConfig,
-): Promise<Verdict> {
-  const verdictConfig = deriveVerdictConfig(config);
-  const defaultBranch = job.repository.defaultBranch;
-  const candidates = await listBaselineCandidates(store, job.repository.fullName, {
-    defaultBranch,
-    limit: 200,
-  });
-  const mergeBase = job.pullRequest?.baseSha;
-  const choice = chooseBaseline({
-    current,
-    candidates,
-    defaultBranch,
-    ...(mergeBase ? { mergeBase } : {}),
-  });
-  if (!choice.found)
-    return computeVerdict(current, null, [], verdictConfig, { noBaselineDetail: choice.detail });
-  const comparable = candidates
-    .filter((c) => diffFingerprintIdentity(current.fingerprint, c.fingerprint).length === 0)
-    .slice(0, verdictConfig.noiseWindow);
-  const [baseline, ...history] = await Promise.all([
-    choice.baseline.loadResult(),
-    ...comparable.map((c) => c.loadResult()),
-  ]);
-  return computeVerdict(
-    current,
-    baseline,
-    history.filter((h): h is RunResult => h !== null),
-    verdictConfig,
-  );
 }
 
 /**
