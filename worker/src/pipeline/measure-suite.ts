@@ -26,14 +26,18 @@ export function createMeasurement(
   checkoutDir: string,
   config: MlxbenchConfig,
   profile: SuiteProfile,
-  /** The commit checked out in `checkoutDir` (default the job's: a confirmation also measures its merge-base). */
-  commit: string = run.job.commit.sha,
+  /**
+   * Another commit than the job's, checked out in `checkoutDir` (a confirmation's merge-base), with
+   * its cluster logs in a folder of their own.
+   */
+  other?: { commit: string; logDir: string },
 ): Measurement {
+  const commit = other?.commit ?? run.job.commit.sha;
   const { job, deps, log, signal } = run;
   const cluster = createClusterManager({
     config,
     cwd: checkoutDir,
-    logDir: run.logDir,
+    logDir: other?.logDir ?? run.logDir,
     stateFile: deps.clusterStateFile,
     logger: log,
     clock: run.clock,
@@ -77,7 +81,7 @@ export function createMeasurement(
             },
             cluster,
             logger: log,
-            logFile: join(run.logDir, "suite.log"),
+            logFile: join(other?.logDir ?? run.logDir, "suite.log"),
             onProgress: (line) => run.step(line),
             ...(signal ? { signal } : {}),
           }),

@@ -63,7 +63,7 @@ export async function runConfirmationPairs(
       baseCheckout.dir,
       { ...input.config, cluster: read.config.cluster },
       input.profile,
-      baseSha,
+      { commit: baseSha, logDir: join(run.outputDir, "confirmation", "logs-merge-base") },
     );
     return await runInterleaved(run, { base, head: input.head }, pairs, short);
   } finally {
@@ -84,8 +84,11 @@ async function runInterleaved(
     { length: pairs },
     () => ({}),
   );
+  // The head's cluster still runs from the screen's run; the pairs start from A all the same, so
+  // every run of the head is on a cluster started for the confirmation (a state the screen's run
+  // left, a one-off spike, does not carry into the pairs).
   let running: PairSide = "head";
-  for (const slot of planAbbaOrder(pairs, true)) {
+  for (const slot of planAbbaOrder(pairs)) {
     run.signal?.throwIfAborted();
     if (slot.side !== running) {
       // Both commits share the hardware: one cluster at a time, each from its own code.

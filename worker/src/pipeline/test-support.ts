@@ -28,6 +28,13 @@ export interface SimConfigOptions {
   slowdown?: number;
   /** Replaces the start command (e.g. one that fails). */
   start?: string;
+  /**
+   * The first start of the cluster in a checkout runs this much slower, later starts at `slowdown`:
+   * a one-off spike (a cold cluster, a background job) that a restart does not repeat.
+   */
+  firstStartSlowdown?: number;
+  /** Extra top-level YAML appended as it is (e.g. a `confirmation:` section). */
+  extraYaml?: string;
   readinessTimeoutS?: number;
   /** Also measure single-device mode: the same ports, one device (the modes never run together). */
   singleDevice?: boolean;
@@ -35,9 +42,13 @@ export interface SimConfigOptions {
 
 /** The reference cluster as the repository's cluster, with tiny iteration counts. */
 export function simConfigYaml(o: SimConfigOptions): string {
+  const sim = (slowdown: string) =>
+    `exec node --import ${TSX} ${SIM_MAIN} --devices 3 --port ${o.http} --grpc-port ${o.grpc} --slowdown ${slowdown} --noise-cv 0.02 --time-scale 0.2`;
   const start =
     o.start ??
-    `exec node --import ${TSX} ${SIM_MAIN} --devices 3 --port ${o.http} --grpc-port ${o.grpc} --slowdown ${o.slowdown ?? 1} --noise-cv 0.02 --time-scale 0.2`;
+    (o.firstStartSlowdown === undefined
+      ? sim(String(o.slowdown ?? 1))
+      : `if [ -e .first-start-done ]; then s=${o.slowdown ?? 1}; else : > .first-start-done; s=${o.firstStartSlowdown}; fi; ${sim("$s")}`);
   const modes = o.singleDevice ? "[distributed, single-device]" : "[distributed]";
   const profile = `{ quick: true, modes: ${modes}, skip_communication: true, iterations_validation: 1, tensor_iterations: 3, inference_iterations: 20, concurrent_requests: 2, iterations_performance: 2 }`;
   return [
@@ -64,6 +75,7 @@ export function simConfigYaml(o: SimConfigOptions): string {
     "suite:",
     `  pull_request: ${profile}`,
     `  default_branch: ${profile}`,
+    ...(o.extraYaml ? [o.extraYaml.trimEnd()] : []),
     "",
   ].join("\n");
 }

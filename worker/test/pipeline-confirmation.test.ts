@@ -1,0 +1,185 @@
+// Tier 2 end to end on the reference cluster: a close call under run-to-run noise is confirmed by
+// A/B/B/A pairs of the merge-base and the head, each side's cluster started from its own checkout.
+// The default branch's history holds one real run of main and earlier runs made from it with a
+// seeded 5 % run-to-run noise (archived as the pipeline archives runs), so the screen cannot fail a
+// change on one run and must confirm. What is decided on this machine's wall clock is only what
+// a 1.3× slowdown against a restart of the same code makes plain: the pairs run back to back.
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGitHubDouble, type DoubleCheckRun, type GitHubDouble } from "@mlxbench/sim/github";
+import type { MetricResult, RunResult } from "@mlxbench/proto";
+import { loadRun } from "@mlxbench/archive";
+import { summarize } from "@mlxbench/suite/measure";
+import { createRng, drawNormal } from "@mlxbench/verdict/stats";
+import { createFixtureRepo, type FixtureRepo } from "../src/checkout/test-support.js";
+import { runJob, type PipelineDeps } from "../src/pipeline/index.js";
+import { archiveJudgedRun, makeJob } from "../src/pipeline/recorded-runs.test-support.js";
+import { simConfigYaml, simPorts } from "../src/pipeline/test-support.js";
+import { createPipelineDeps, loadWorkerConfig } from "../src/queue/index.js";
+
+const logger = pino({ level: "silent" });
+const HISTORY_RUNS = 9;
+const RUN_NOISE = 0.05;
+const PAIRS = 4;
+let tmp: string;
+let gh: GitHubDouble;
+let deps: PipelineDeps;
+let repo: string;
+let origin: FixtureRepo;
+let mainSha: string;
+let ports: { http: number; grpc: number };
+
+const config = (o: { slowdown?: number; firstStartSlowdown?: number } = {}): string =>
+  simConfigYaml({ ...ports, ...o, extraYaml: `confirmation:\n  pairs: ${PAIRS}\n` });
+
+/** A run of main as the pipeline measured it, moved by `factor` (worse when > 1) at another time. */
+function shifted(run: RunResult, factor: number, commit: string, hoursEarlier: number): RunResult {
+  const at = (iso: string) => new Date(Date.parse(iso) - hoursEarlier * 3_600_000).toISOString();
+  const metrics = run.metrics.map((m): MetricResult => {
+    const f = m.direction === "lower_is_better" ? factor : 1 / factor;
+    const samples = m.samples.map((v) => v * f);
+    return { ...m, samples, stats: samples.length ? summarize(samples) : m.stats };
+  });
+  return {
+    ...run,
+    runId: `${run.runId}-h${hoursEarlier}`,
+    startedAt: at(run.startedAt),
+    finishedAt: at(run.finishedAt),
+    source: { ...run.source, commit },
+    metrics,
+  };
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), "pipeline-confirmation-"));
+  gh = await createGitHubDouble();
+  repo = `octo/confirm-${randomUUID().slice(0, 8)}`;
+  gh.addInstallation(1, [repo]);
+  deps = createPipelineDeps(
+    loadWorkerConfig({
+      ARCHIVE_DIR: join(tmp, "archive"),
+      SPOOL_DIR: join(tmp, "spool"),
+      WORK_DIR: join(tmp, "work"),
+      CLONE_CACHE_DIR: join(tmp, "clones"),
+      CLUSTER_STATE_FILE: join(tmp, "groups.json"),
+      GITHUB_APP_ID: String(gh.appId),
+      GITHUB_PRIVATE_KEY: gh.privateKey,
+      GITHUB_API_URL: gh.url,
+      GITHUB_RETRIES: "0",
+      PUBLIC_URL: "https://mlxbench.example.com",
+      LOG_LEVEL: "silent",
+    }),
+    logger,
+    { publishRetry: { attempts: 2, baseDelayMs: 10 }, keepRunDirs: false },
+  );
+  ports = await simPorts();
+  origin = await createFixtureRepo(join(tmp, repo));
+  const historyShas: string[] = [];
+  for (let k = 0; k < HISTORY_RUNS; k++)
+    historyShas.push(await origin.commit({ ".mlxbench.yml": config(), "N.md": `${k}\n` }, `h${k}`));
+  mainSha = await origin.commit({ ".mlxbench.yml": config(), "N.md": "main\n" }, "main");
+  // One real run of main: the baseline, measured here like every run that follows.
+  const push = makeJob({ repo, cloneUrl: origin.dir, sha: mainSha, trigger: "push" });
+  await runJob(push, deps);
+  const measured = (await loadRun(deps.store, repo, push.jobId))?.runResult;
+  if (!measured) throw new Error("the main run was not archived with a result");
+  // Its history: earlier runs of main, each moved by one seeded run-to-run factor for all metrics.
+  const rng = createRng(20261205);
+  for (const [k, sha] of historyShas.entries()) {
+    const factor = Math.exp(RUN_NOISE * drawNormal(rng));
+    const job = makeJob({ repo, cloneUrl: origin.dir, sha, trigger: "push" });
+    await archiveJudgedRun(deps.store, job, shifted(measured, factor, sha, HISTORY_RUNS - k), null);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await gh.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function pullRequest(
+  number: number,
+  yaml: string,
+): Promise<{ check: DoubleCheckRun; jobId: string }> {
+  await origin.branch(`pr-${number}`, mainSha);
+  await origin.checkout(`pr-${number}`);
+  const sha = await origin.commit({ ".mlxbench.yml": yaml }, `pr ${number}`);
+  await origin.checkout("main");
+  const job = makeJob({
+    repo,
+    cloneUrl: origin.dir,
+    sha,
+    trigger: "pull_request",
+    pullRequest: { number, baseSha: mainSha },
+  });
+  await runJob(job, deps);
+  const check = [...gh.checkRuns.values()].find((c) => c.external_id === job.jobId);
+  if (!check) throw new Error(`no check run for ${job.jobId}`);
+  return { check, jobId: job.jobId };
+}
+
+const outputField = (c: DoubleCheckRun, key: "summary" | "text"): string => {
+  const v = c.output?.[key];
+  return typeof v === "string" ? v : "";
+};
+const summaryOf = (c: DoubleCheckRun): string => outputField(c, "summary");
+const textOf = (c: DoubleCheckRun): string => outputField(c, "text");
+/** A screen run and 2 × PAIRS suite runs with a cluster start at each switch. */
+const RUN_TIMEOUT = 300_000;
+
+describe("the paired A/B confirmation on the reference cluster", () => {
+  it(
+    "confirms a close call with A/B/B/A pairs and fails it, showing both tiers",
+    async () => {
+      const { check, jobId } = await pullRequest(1, config({ slowdown: 1.3 }));
+      const archived = await loadRun(deps.store, repo, jobId);
+      const verdict = archived?.verdict;
+      expect(verdict?.tiers?.screen.kind, summaryOf(check)).toBe("inconclusive");
+      expect(verdict?.tiers?.confirmation?.pairs).toBe(PAIRS);
+      expect(check.conclusion, summaryOf(check)).toBe("failure");
+      const regressed = verdict?.metrics.filter((m) => m.gated && m.outcome === "regressed") ?? [];
+      expect(regressed.length).toBeGreaterThan(0);
+      for (const m of regressed) expect(m.confirmation?.screenOutcome).toBe("inconclusive");
+      expect(summaryOf(check)).toContain(
+        "**Screen** (this run against the default branch's history)",
+      );
+      expect(summaryOf(check)).toContain(`**Confirmation** (${PAIRS} A/B pairs of the merge-base`);
+      expect(summaryOf(check)).toMatch(/confirmed by 4 A\/B pairs: \+\d/);
+      // A/B/B/A… from the merge-base, every run shown as it went.
+      const pairSteps = textOf(check)
+        .split("\n")
+        .filter((l) => l.includes("confirming: pair"))
+        .map((l) => (l.includes("merge-base") ? "A" : "B"))
+        .join("");
+      expect(pairSteps).toBe("ABBAABBA");
+      // Every pair's result is archived with the run, and the merge-base's cluster log apart.
+      const files = archived?.meta.files ?? [];
+      for (let p = 1; p <= PAIRS; p++)
+        for (const side of ["base", "head"])
+          expect(files.some((f) => f.startsWith(`files/confirmation/pair-0${p}-${side}/`))).toBe(
+            true,
+          );
+      expect(files).toContain("files/confirmation/logs-merge-base/cluster-distributed.log");
+    },
+    RUN_TIMEOUT,
+  );
+
+  it(
+    "ends green for the same code whose first run hit a one-off spike",
+    async () => {
+      const { check, jobId } = await pullRequest(2, config({ firstStartSlowdown: 1.3 }));
+      const verdict = (await loadRun(deps.store, repo, jobId))?.verdict;
+      // The screen saw the spike and asked; the pairs, on restarted clusters, did not hold it up.
+      expect(verdict?.tiers?.screen.kind, summaryOf(check)).toBe("inconclusive");
+      expect(verdict?.tiers?.confirmation?.conclusion, summaryOf(check)).toBe("success");
+      expect(check.conclusion, summaryOf(check)).toBe("success");
+      expect(summaryOf(check)).toContain(`**Confirmation** (${PAIRS} A/B pairs`);
+      expect(gh.violations).toEqual([]);
+    },
+    RUN_TIMEOUT,
+  );
+});
