@@ -146,6 +146,12 @@ describe.each(stores)("archive on %s", (_name, makeStore) => {
     const candidates = await listBaselineCandidates(store, REPO, { defaultBranch: "main" });
     expect(candidates.map((c) => c.runId)).toEqual(["run-new", "run-old"]);
     expect((await candidates[0]?.loadResult())?.runId).toBe("run-new");
+    // --compare: the runs of one commit, whatever their branch.
+    const atCommit = await listBaselineCandidates(store, REPO, {
+      defaultBranch: "main",
+      commit: "c".repeat(40),
+    });
+    expect(atCommit.map((c) => c.runId)).toEqual(["run-pr", "run-old"]);
   });
 
   it("reads the archived verdict with proto's schema: a metric without a change loads, a non-verdict is named", async () => {

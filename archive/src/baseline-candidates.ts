@@ -12,16 +12,19 @@ export interface BaselineCandidate extends ArchivedRunRef {
 }
 
 /**
- * Default-branch runs with a result, newest first, as `chooseBaseline` candidates. Cancelled runs
- * are left out: they may have stopped mid-measurement.
+ * Default-branch runs with a result, newest first, as `chooseBaseline` candidates; with `commit`,
+ * the runs of that commit on any branch instead (`/benchmark --compare`). Cancelled runs are left
+ * out: they may have stopped mid-measurement.
  */
 export async function listBaselineCandidates(
   store: ArchiveStore,
   repository: string,
-  options: { defaultBranch: string; limit?: number },
+  options: { defaultBranch: string; limit?: number; commit?: string },
 ): Promise<BaselineCandidate[]> {
   const metas = await listRuns(store, repository, {
-    branch: options.defaultBranch,
+    ...(options.commit === undefined
+      ? { branch: options.defaultBranch }
+      : { commit: options.commit }),
     withResult: true,
     limit: options.limit ?? 100,
   });

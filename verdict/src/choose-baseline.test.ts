@@ -136,4 +136,49 @@ describe("chooseBaseline", () => {
     expect(choice).toMatchObject({ found: false, reason: "no comparable baseline", why });
     if (!choice.found) expect(choice.detail).toMatch(detail);
   });
+
+  describe("pinned by /benchmark --compare", () => {
+    const tag = { commit: "c2", label: "v1.4.0" };
+
+    it("takes the run of the pinned commit, on any branch, over the merge-base's", () => {
+      const release = ref(2, { runId: "run-2-gate", branch: "release" });
+      const choice = chooseBaseline({
+        current,
+        candidates: [ref(1), ref(3), release],
+        mergeBase: "c3",
+        pinned: tag,
+        defaultBranch: "main",
+      });
+      expect(choice).toMatchObject({
+        found: true,
+        rule: "pinned_ref",
+        baseline: { runId: "run-2-gate" },
+      });
+      if (choice.found) expect(choice.reason).toContain("`v1.4.0` (c2)");
+    });
+
+    it("never falls back to another run when the pinned commit has none", () => {
+      const choice = chooseBaseline({
+        current,
+        candidates: [ref(1), ref(3)],
+        mergeBase: "c3",
+        pinned: tag,
+        defaultBranch: "main",
+      });
+      expect(choice).toMatchObject({ found: false, why: "none_at_ref" });
+      if (!choice.found) expect(choice.detail).toMatch(/no archived run of `v1.4.0` \(c2\)/);
+    });
+
+    it("names the fingerprint when the pinned commit was measured differently", () => {
+      const other = ref(2, { fingerprint: { ...FINGERPRINT, deviceCount: 7 } });
+      const choice = chooseBaseline({
+        current,
+        candidates: [other],
+        pinned: tag,
+        defaultBranch: "main",
+      });
+      expect(choice).toMatchObject({ found: false, why: "none_at_ref" });
+      if (!choice.found) expect(choice.detail).toMatch(/measured differently/);
+    });
+  });
 });

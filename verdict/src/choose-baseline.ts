@@ -11,14 +11,24 @@ export interface ChooseBaselineInput<T extends ArchivedRunRef> {
   candidates: readonly T[];
   /** The PR's merge-base commit with the default branch, when known. */
   mergeBase?: string;
+  /**
+   * `/benchmark --compare REF`: only a run of this commit (of any branch) is the baseline; there
+   * is no fallback to another run. `label` is the ref as the person wrote it.
+   */
+  pinned?: { commit: string; label: string };
   defaultBranch: string;
 }
 
 export type NoBaselineWhy =
-  "none_archived" | "none_on_default_branch" | "none_earlier" | "other_fingerprint";
+  "none_archived" | "none_on_default_branch" | "none_earlier" | "other_fingerprint" | "none_at_ref";
 
 export type BaselineChoice<T extends ArchivedRunRef> =
-  | { found: true; baseline: T; rule: "merge_base" | "latest_earlier"; reason: string }
+  | {
+      found: true;
+      baseline: T;
+      rule: "merge_base" | "latest_earlier" | "pinned_ref";
+      reason: string;
+    }
   | { found: false; reason: "no comparable baseline"; why: NoBaselineWhy; detail: string };
 
 /**
@@ -37,6 +47,7 @@ export function chooseBaseline<T extends ArchivedRunRef>(
     detail,
   });
   const others = candidates.filter((c) => c.runId !== current.runId);
+  if (input.pinned !== undefined) return choosePinned(input.pinned, others, current, none);
   if (others.length === 0) return none("none_archived", "no archived runs");
 
   const onDefault = others.filter((c) => c.branch === defaultBranch);
@@ -99,6 +110,33 @@ export function chooseBaseline<T extends ArchivedRunRef>(
     rule: "latest_earlier",
     reason: `latest earlier ${defaultBranch} run ${earlier.runId} at ${shortCommit(earlier.commit)}${why}`,
   };
+}
+
+/** The run of the pinned commit measured like this one, newest first; never another commit's. */
+function choosePinned<T extends ArchivedRunRef>(
+  pinned: { commit: string; label: string },
+  others: readonly T[],
+  current: RunResult,
+  none: (why: NoBaselineWhy, detail: string) => BaselineChoice<T>,
+): BaselineChoice<T> {
+  const name = `\`${pinned.label}\` (${shortCommit(pinned.commit)})`;
+  const atRef = others.filter((c) => c.commit === pinned.commit);
+  const comparable = atRef
+    .filter((c) => diffFingerprintIdentity(current.fingerprint, c.fingerprint).length === 0)
+    .sort((a, b) => Date.parse(b.finishedAt) - Date.parse(a.finishedAt));
+  const chosen = comparable[0];
+  if (chosen !== undefined)
+    return {
+      found: true,
+      baseline: chosen,
+      rule: "pinned_ref",
+      reason: `run ${chosen.runId} of ${name}, as asked with --compare`,
+    };
+  const detail =
+    atRef.length === 0
+      ? `no archived run of ${name}, which --compare asked for; a push of that commit to the default branch or a deployment gate on it archives one`
+      : `the ${atRef.length} archived run(s) of ${name} were measured differently than this run (${describeFingerprint(current)})`;
+  return none("none_at_ref", detail);
 }
 
 function shortCommit(sha: string): string {

@@ -31,6 +31,7 @@ let deps: PipelineDeps;
 let repo: string;
 let origin: FixtureRepo;
 let mainSha: string;
+let historyShas: string[];
 let ports: { http: number; grpc: number };
 
 const config = (o: { slowdown?: number; firstStartSlowdown?: number } = {}): string =>
@@ -78,9 +79,10 @@ beforeAll(async () => {
   );
   ports = await simPorts();
   origin = await createFixtureRepo(join(tmp, repo));
-  const historyShas: string[] = [];
+  historyShas = [];
   for (let k = 0; k < HISTORY_RUNS; k++)
     historyShas.push(await origin.commit({ ".mlxbench.yml": config(), "N.md": `${k}\n` }, `h${k}`));
+  await origin.tag("v1.0", historyShas[0]);
   mainSha = await origin.commit({ ".mlxbench.yml": config(), "N.md": "main\n" }, "main");
   // One real run of main: the baseline, measured here like every run that follows.
   const push = makeJob({ repo, cloneUrl: origin.dir, sha: mainSha, trigger: "push" });
@@ -104,6 +106,7 @@ afterAll(async () => {
 async function pullRequest(
   number: number,
   yaml: string,
+  suite: Parameters<typeof makeJob>[0]["suite"] = {},
 ): Promise<{ check: DoubleCheckRun; jobId: string }> {
   await origin.branch(`pr-${number}`, mainSha);
   await origin.checkout(`pr-${number}`);
@@ -115,6 +118,7 @@ async function pullRequest(
     sha,
     trigger: "pull_request",
     pullRequest: { number, baseSha: mainSha },
+    suite,
   });
   await runJob(job, deps);
   const check = [...gh.checkRuns.values()].find((c) => c.external_id === job.jobId);
@@ -179,6 +183,39 @@ describe("the paired A/B confirmation on the reference cluster", () => {
       expect(check.conclusion, summaryOf(check)).toBe("success");
       expect(summaryOf(check)).toContain(`**Confirmation** (${PAIRS} A/B pairs`);
       expect(gh.violations).toEqual([]);
+    },
+    RUN_TIMEOUT,
+  );
+});
+
+describe("/benchmark --compare on the reference cluster", () => {
+  // No confirmation here: the test is about which run is the baseline, not about the decision.
+  const noConfirm = (): string =>
+    simConfigYaml({ ...ports, extraYaml: "confirmation:\n  automatic: false\n" });
+
+  it(
+    "compares with the archived run of the named tag, not the merge-base's",
+    async () => {
+      const { check, jobId } = await pullRequest(3, noConfirm(), { compareRef: "v1.0" });
+      const verdict = (await loadRun(deps.store, repo, jobId))?.verdict;
+      expect(verdict?.baseline?.commit, summaryOf(check)).toBe(historyShas[0]);
+      expect(verdict?.baseline?.commit).not.toBe(mainSha);
+      expect(textOf(check)).toContain("resolving --compare v1.0");
+      expect(textOf(check)).toContain("cluster (distributed) starting");
+    },
+    RUN_TIMEOUT,
+  );
+
+  it(
+    "names a ref the repository lacks, before any cluster starts",
+    async () => {
+      const { check } = await pullRequest(4, noConfirm(), { compareRef: "v9.9" });
+      expect(check.conclusion).toBe("failure");
+      expect(summaryOf(check)).toContain(
+        `--compare v9.9: no branch, tag or commit of ${repo} has that name`,
+      );
+      expect(textOf(check)).toContain("resolving --compare v9.9");
+      expect(textOf(check)).not.toContain("cluster (distributed) starting");
     },
     RUN_TIMEOUT,
   );

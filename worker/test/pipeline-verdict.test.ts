@@ -106,7 +106,7 @@ async function judgeAndPublish(
     job,
     current,
     config,
-    job.pullRequest?.baseSha,
+    { mergeBase: job.pullRequest?.baseSha },
   );
   await archiveJudgedRun(deps.store, job, current, verdict);
   const outcome = await runJob(job, deps);

@@ -7,8 +7,11 @@ import {
   describeConfigProblems,
   fetchCommit,
   readRepoConfig,
+  RefNotFoundError,
+  resolveRef,
   type FetchCommitOptions,
 } from "./index.js";
+import { GitError } from "./run-git.js";
 import { createFixtureRepo, startGitHttpServer, type FixtureRepo } from "./test-support.js";
 
 let tmp: string;
@@ -30,6 +33,7 @@ beforeAll(async () => {
     ".mlxbench.yml": "cluster:\n  readiness_timeout_s: 5\n  bogus_key: 1\n",
   });
   await origin.checkout("main");
+  await origin.tag("v1.0", base);
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -109,6 +113,45 @@ describe("fetchCommit", () => {
     const err = await fetchCommit(opts(bad)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CheckoutInputError);
     expect((err as Error).message).toContain(message);
+  });
+});
+
+describe("resolveRef (/benchmark --compare)", () => {
+  const resolve = (ref: string, cloneUrl = origin.dir) =>
+    resolveRef({ cacheDir: join(tmp, "cache"), repository: "octo/hello", cloneUrl, ref });
+
+  beforeAll(async () => {
+    // The job's own checkout makes the cache's bare repository first.
+    const co = await fetchCommit(opts({ workName: "resolve" }));
+    await co.remove();
+  });
+
+  it("resolves a tag, a branch and an abbreviated or full commit SHA", async () => {
+    expect(await resolve("v1.0")).toBe(base);
+    expect(await resolve("feature")).toBe(head);
+    expect(await resolve("main")).toBe(base);
+    expect(await resolve(base.slice(0, 10))).toBe(base);
+    expect(await resolve(head)).toBe(head);
+  });
+
+  it("names a ref the repository does not have", async () => {
+    const err = await resolve("v9.9").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RefNotFoundError);
+    expect((err as Error).message).toBe(
+      "--compare v9.9: no branch, tag or commit of octo/hello has that name",
+    );
+  });
+
+  it("rejects a ref that could be read as an option", async () => {
+    for (const bad of ["--upload-pack=x", "a..b", "-x"]) {
+      const err = await resolve(bad).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CheckoutInputError);
+    }
+  });
+
+  it("reports an unreachable remote as a git failure, not as a missing ref", async () => {
+    const err = await resolve("v1.0", join(tmp, "no-such-remote")).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GitError);
   });
 });
 

@@ -1,6 +1,6 @@
 import { mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { GitError, runGit } from "./run-git.js";
+import { GitError, runGit, tokenHeaderConfig } from "./run-git.js";
 
 export interface FetchCommitOptions {
   /** Root of the clone cache: one bare repository per repository, worktrees per job. */
@@ -76,11 +76,7 @@ export async function fetchCommit(o: FetchCommitOptions): Promise<Checkout> {
   const dir = join(o.cacheDir, "work", o.workName);
   const signal = o.signal ? { signal: o.signal } : {};
   // The token goes in git's environment, not on its command line, where `ps` would show it.
-  const secretConfig: Record<string, string> = o.token
-    ? {
-        "http.extraHeader": `Authorization: Basic ${Buffer.from(`x-access-token:${o.token}`).toString("base64")}`,
-      }
-    : {};
+  const secretConfig = tokenHeaderConfig(o.token);
   const git = (args: string[], cwd?: string) =>
     runGit(args, { ...signal, secretConfig, ...(cwd ? { cwd } : {}) });
 

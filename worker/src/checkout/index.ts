@@ -12,3 +12,4 @@ export {
   type ConfigProblemView,
   type RepoConfig,
 } from "./read-repo-config.js";
+export { resolveRef, RefNotFoundError, type ResolveRefOptions } from "./resolve-ref.js";

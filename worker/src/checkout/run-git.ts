@@ -63,6 +63,13 @@ export function runGit(args: readonly string[], options: GitOptions = {}): Promi
   });
 }
 
+/** The secret git setting that sends an installation token as an HTTP header (none without a token). */
+export function tokenHeaderConfig(token: string | undefined): Record<string, string> {
+  if (!token) return {};
+  const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
+  return { "http.extraHeader": `Authorization: Basic ${basic}` };
+}
+
 function configEnv(settings: Readonly<Record<string, string>>): Record<string, string> {
   const entries = Object.entries(settings);
   if (entries.length === 0) return {};

@@ -13,6 +13,8 @@ export interface FixtureRepo {
   commit(files: Record<string, string>, message?: string): Promise<string>;
   branch(name: string, from?: string): Promise<void>;
   checkout(name: string): Promise<void>;
+  /** A lightweight tag at `at` (default HEAD). */
+  tag(name: string, at?: string): Promise<void>;
 }
 
 export async function createFixtureRepo(dir: string): Promise<FixtureRepo> {
@@ -38,6 +40,9 @@ export async function createFixtureRepo(dir: string): Promise<FixtureRepo> {
     },
     async checkout(name) {
       await git("checkout", "--quiet", name);
+    },
+    async tag(name, at) {
+      await git("tag", name, ...(at ? [at] : []));
     },
   };
 }

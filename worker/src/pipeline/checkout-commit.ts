@@ -1,4 +1,10 @@
-import { fetchCommit, type Checkout } from "../checkout/index.js";
+import {
+  CheckoutInputError,
+  fetchCommit,
+  RefNotFoundError,
+  resolveRef,
+  type Checkout,
+} from "../checkout/index.js";
 import { isPermanentGitHubError } from "../github/index.js";
 import { messageOf, TransientJobError } from "./errors.js";
 import type { JobRun } from "./job-run.js";
@@ -27,6 +33,37 @@ export async function checkoutOther(run: JobRun, sha: string, workName: string):
   run.signal?.throwIfAborted();
   run.step(`fetching ${sha.slice(0, 7)}`);
   return fetchInto(run, { sha, workName, label: sha.slice(0, 7) });
+}
+
+/**
+ * `/benchmark --compare REF`: the commit the job's ref names, which the baseline must be a run of.
+ * A name the repository lacks (or that could be read as an option) concludes the run before any
+ * cluster starts; an unreachable remote is worth another attempt.
+ */
+export async function resolveCompareRef(
+  run: JobRun,
+): Promise<{ commit: string; label: string } | undefined> {
+  const label = run.job.suite.compareRef;
+  if (label === undefined) return undefined;
+  run.step(`resolving --compare ${label}`);
+  const token = await cloneTokenFor(run);
+  try {
+    const commit = await resolveRef({
+      cacheDir: run.deps.cloneCacheDir,
+      repository: run.repo,
+      cloneUrl: run.job.repository.cloneUrl,
+      ref: label,
+      ...(token ? { token } : {}),
+      ...(run.signal ? { signal: run.signal } : {}),
+    });
+    return { commit, label };
+  } catch (err) {
+    if (run.signal?.aborted || err instanceof RefNotFoundError || err instanceof CheckoutInputError)
+      throw err;
+    throw new TransientJobError(`resolving --compare ${label} failed: ${messageOf(err)}`, {
+      cause: err,
+    });
+  }
 }
 
 async function fetchInto(

@@ -18,42 +18,55 @@ import type { JobRun } from "./job-run.js";
 /** Past runs read for a baseline: enough for the noise window, bounded on a busy archive. */
 const CANDIDATE_LIMIT = 200;
 
+/** What the baseline is chosen by: the PR's merge-base, or the commit `/benchmark --compare` named. */
+export interface BaselineTarget {
+  mergeBase?: string | undefined;
+  pinned?: { commit: string; label: string } | undefined;
+}
+
 /** Step 4: the screen's verdict of this run's result (see judgeAgainstArchive). */
 export async function judgeRun(
   run: JobRun,
   current: RunResult,
   config: MlxbenchConfig,
-  mergeBase: string | undefined,
+  target: BaselineTarget,
 ): Promise<Verdict> {
   return judgeAgainstArchive(
     { store: run.deps.store, log: run.log },
     run.job,
     current,
     config,
-    mergeBase,
+    target,
   );
 }
 
 /**
- * The verdict of `current` against the baseline the archive holds (the merge base's run for a PR,
- * else the newest comparable run of the default branch) and the noise of the runs before it. An
- * unreachable archive must not cost the run: it is judged without a baseline.
+ * The verdict of `current` against the baseline the archive holds (the pinned commit's run, else
+ * the merge base's run for a PR, else the newest comparable run of the default branch) and the
+ * noise of the default branch's runs. An unreachable archive must not cost the run: it is judged
+ * without a baseline.
  */
 export async function judgeAgainstArchive(
   io: { store: ArchiveStore; log: Pick<Logger, "warn"> },
   job: BenchmarkJob,
   current: RunResult,
   config: MlxbenchConfig,
-  mergeBase: string | undefined,
+  target: BaselineTarget,
 ): Promise<Verdict> {
+  const { mergeBase, pinned } = target;
   const verdictConfig = deriveVerdictConfig(config);
   const defaultBranch = job.repository.defaultBranch;
   let candidates: BaselineCandidate[];
+  let choosable: BaselineCandidate[];
   try {
-    candidates = await listBaselineCandidates(io.store, job.repository.fullName, {
-      defaultBranch,
-      limit: CANDIDATE_LIMIT,
-    });
+    const list = (commit?: string) =>
+      listBaselineCandidates(io.store, job.repository.fullName, {
+        defaultBranch,
+        limit: CANDIDATE_LIMIT,
+        ...(commit === undefined ? {} : { commit }),
+      });
+    candidates = await list();
+    choosable = pinned === undefined ? candidates : await list(pinned.commit);
   } catch (err) {
     io.log.warn({ err }, "archive unreachable while choosing the baseline");
     return computeVerdict(current, null, [], verdictConfig, {
@@ -62,9 +75,10 @@ export async function judgeAgainstArchive(
   }
   const choice = chooseBaseline({
     current,
-    candidates,
+    candidates: choosable,
     defaultBranch,
     ...(mergeBase ? { mergeBase } : {}),
+    ...(pinned ? { pinned } : {}),
   });
   if (!choice.found)
     return computeVerdict(current, null, [], verdictConfig, { noBaselineDetail: choice.detail });

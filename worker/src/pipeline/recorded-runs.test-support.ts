@@ -65,6 +65,8 @@ export function makeJob(o: {
   trigger: "push" | "pull_request";
   pullRequest?: { number: number; baseSha: string };
   checkRunId?: number;
+  /** Suite options beside the defaults, e.g. `{ compareRef: "v1.0" }` from `/benchmark --compare`. */
+  suite?: Partial<BenchmarkJob["suite"]>;
 }): BenchmarkJob {
   return BenchmarkJob.parse({
     schemaVersion: 1,
@@ -82,7 +84,7 @@ export function makeJob(o: {
           },
         }
       : {}),
-    suite: { quick: true, skipValidation: false, skipCommunication: false },
+    suite: { quick: true, skipValidation: false, skipCommunication: false, ...o.suite },
     requestedBy: "octocat",
     ...(o.checkRunId !== undefined ? { checkRunId: o.checkRunId } : {}),
     queuedAt: new Date().toISOString(),

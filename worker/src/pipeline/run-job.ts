@@ -3,7 +3,7 @@ import type { BenchmarkJob, RunResult } from "@mlxbench/proto";
 import type { Checkout } from "../checkout/index.js";
 import { renderSummary } from "../github/index.js";
 import { archiveOutcome } from "./archive-outcome.js";
-import { checkoutCommit } from "./checkout-commit.js";
+import { checkoutCommit, resolveCompareRef } from "./checkout-commit.js";
 import { classifyFailure } from "./classify-failure.js";
 import { timed } from "./clock.js";
 import { chartLinks, collectArtifacts } from "./collect-artifacts.js";
@@ -92,18 +92,18 @@ async function measureAndJudge(run: JobRun): Promise<Outcome> {
     const plan = await readJobConfig(run, checkout.dir);
     if (plan.kind === "done") return plan.outcome;
     const { config } = plan;
+    const target = { mergeBase: checkout.mergeBase, pinned: await resolveCompareRef(run) };
     measurement = createMeasurement(run, checkout.dir, config, plan.profile);
     await measurement.startCluster();
     const head = measurement;
     const first = await head.runSuite(run.outputDir);
     run.signal?.throwIfAborted();
     run.step("comparing with the baseline");
-    const mergeBase = checkout.mergeBase;
-    const judge = (r: RunResult) => judgeRun(run, r, config, mergeBase);
+    const judge = (r: RunResult) => judgeRun(run, r, config, target);
     const screen = await judge(first);
     const confirmation: ConfirmationInput = {
       head,
-      baseSha: mergeBase ?? screen.baseline?.commit ?? undefined,
+      baseSha: target.pinned?.commit ?? target.mergeBase ?? screen.baseline?.commit ?? undefined,
       config,
       profile: plan.profile,
     };
