@@ -14,7 +14,7 @@ import {
   startHarness,
   INSTALLATION_ID,
   REPO,
-} from "../../service/src/testing/index.js";
+} from "@mlxbench/service/testing";
 import { S3RVER_CREDENTIALS, startTestS3 } from "@mlxbench/archive/testing";
 import { createFixtureRepo } from "../src/checkout/test-support.js";
 import { simConfigYaml, simPorts } from "../src/pipeline/test-support.js";

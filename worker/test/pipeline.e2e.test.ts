@@ -18,7 +18,7 @@ import {
   startHarness,
   INSTALLATION_ID,
   type Harness,
-} from "../../service/src/testing/index.js";
+} from "@mlxbench/service/testing";
 import { createS3ArchiveStore, listRuns, loadRun, type ArchiveStore } from "@mlxbench/archive";
 import { S3RVER_CREDENTIALS, startTestS3, type TestS3 } from "@mlxbench/archive/testing";
 import { createFixtureRepo, type FixtureRepo } from "../src/checkout/test-support.js";

@@ -11,5 +11,5 @@ export const handler = createDeferredHandler({
       env,
       createExtensionSecretFetcher({ port, sessionToken: env.AWS_SESSION_TOKEN ?? "" }),
     ),
-  load: async () => (await import("../../../service/src/lambda.js")).handler as Handler,
+  load: async () => (await import("@mlxbench/service/lambda")).handler as Handler,
 });
