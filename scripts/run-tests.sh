@@ -18,7 +18,7 @@ run_group() {
 }
 
 run_group "unit and integration" npx vitest run --exclude "worker/test/**" "$@"
-run_group "end-to-end (worker/test)" npx vitest run worker/test "$@"
+run_group "end-to-end (worker/test)" npx vitest run worker/test --no-file-parallelism "$@"
 
 printf '\n== test groups\n'
 failed=0
