@@ -1,6 +1,6 @@
 // The house's rules, checked on the sources on every `npm test`: arrows between workspaces run one
-// way, no import cycles, the verdict stays pure, the service never needs the runner agent. The
-// fixture cases prove each rule can fail.
+// way, no import cycles, the verdict stays pure, the service never needs the runner agent, files
+// and functions stay short. The fixture cases prove each rule can fail.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -13,11 +13,13 @@ import {
   type ImportEdge,
   type ImportGraph,
 } from "../src/import-graph.js";
+import { findLongFunctions, findLongFunctionsIn } from "../src/long-functions.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** Lower layers first: a workspace may import only those before it. */
 const LAYERS = ["proto", "sim", "verdict", "archive", "suite", "service", "worker", "infra"];
 const MAX_FILE_LINES = 300;
+const MAX_FUNCTION_LINES = 200;
 const isTestOrBench = (file: string): boolean =>
   /\.test\.tsx?$|\.test-support\.ts$|\.test-helper\.ts$|\/test\/|\/bench\/|\/testing\//.test(file);
 
@@ -122,6 +124,11 @@ describe("the repository's architecture", () => {
   it("keeps source files short, or says at the top why one is long", () => {
     expect(oversized(ROOT, graph.files)).toEqual([]);
   });
+
+  it(`keeps every function, method and arrow body within ${MAX_FUNCTION_LINES} lines`, () => {
+    const production = graph.files.filter((f) => !isTestOrBench(f));
+    expect(findLongFunctions(ROOT, production, MAX_FUNCTION_LINES)).toEqual([]);
+  });
 });
 
 describe("the rules can fail", () => {
@@ -168,6 +175,23 @@ describe("the rules can fail", () => {
     });
     expect(oversized(root, ["a/src/long.ts", "a/src/explained.ts"])).toEqual([
       "a/src/long.ts (320 lines)",
+    ]);
+  });
+
+  it("flags a long function, method or arrow and lets a short one pass", () => {
+    const body = (n: number): string =>
+      Array.from({ length: n }, (_, i) => `  const x${i} = ${i};`).join("\n");
+    const text = [
+      `export function long(): void {\n${body(205)}\n}`,
+      `export function short(): void {\n${body(10)}\n}`,
+      `export const arrow = (): void => {\n${body(205)}\n};`,
+      `export class C {\n  method(): void {\n${body(205)}\n  }\n}`,
+    ].join("\n");
+    const found = findLongFunctionsIn("a/src/long.ts", text, MAX_FUNCTION_LINES);
+    expect(found.map((f) => [f.name, f.lines])).toEqual([
+      ["long", 207],
+      ["arrow", 207],
+      ["method", 207],
     ]);
   });
 });

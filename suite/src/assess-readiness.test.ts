@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ComponentOutcome } from "@mlxbench/proto";
 import { assessReadiness, condenseWarnings, type ReadinessInput } from "./assess-readiness.js";
-import type { CompareResult } from "./run-compare.js";
-import type { CommunicationResult } from "./run-communication.js";
-import type { ValidationResult } from "./run-validation.js";
+import type { CompareResult, CommunicationResult, ValidationResult } from "./results/index.js";
 
 const ok = (name: ComponentOutcome["name"]): ComponentOutcome => ({
   name,

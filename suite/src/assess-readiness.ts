@@ -1,9 +1,11 @@
 import type { ComponentOutcome, Readiness } from "@mlxbench/proto";
 import { computeMedian } from "@mlxbench/verdict/stats";
-import type { CommunicationResult } from "./run-communication.js";
-import type { ComprehensiveResult } from "./run-comprehensive.js";
-import type { CompareResult } from "./run-compare.js";
-import type { ValidationResult } from "./run-validation.js";
+import type {
+  CommunicationResult,
+  ComprehensiveResult,
+  CompareResult,
+  ValidationResult,
+} from "./results/index.js";
 
 /** The seed README's thresholds. */
 export const THRESHOLDS = {

@@ -1,34 +1,21 @@
+export { runSuite, type SuiteRunInput, type SuiteRunOutput } from "./orchestrator/index.js";
 export {
-  runSuite,
   ALL_COMPONENTS,
+  FIXES,
+  NO_BASELINE,
   type ComponentName,
   type SuiteReports,
-  type SuiteRunInput,
-  type SuiteRunOutput,
-} from "./run-suite.js";
-export {
-  runValidation,
-  FIXES,
   type ValidationResult,
   type ValidationCheck,
-} from "./run-validation.js";
-export {
-  runComprehensive,
-  concurrencyLevels,
   type ComprehensiveResult,
-} from "./run-comprehensive.js";
-export {
-  runCompare,
-  compareModes,
-  NO_BASELINE,
   type CompareResult,
   type ModeMeasurement,
-} from "./run-compare.js";
-export {
-  runCommunication,
   type CommunicationResult,
-  type CommunicationOptions,
-} from "./run-communication.js";
+} from "./results/index.js";
+export { runValidation } from "./validation/index.js";
+export { runComprehensive, concurrencyLevels } from "./comprehensive/index.js";
+export { runCompare, compareModes } from "./compare/index.js";
+export { runCommunication, type CommunicationOptions } from "./communication/index.js";
 export { measureSerialization, type SerializationResult } from "./measure-serialization.js";
 export {
   assessReadiness,

@@ -4,9 +4,11 @@ import type { RunResult, Verdict } from "@mlxbench/proto";
 import type { RunMeta } from "@mlxbench/archive";
 import type { Doc } from "./archive-view.js";
 import type { MetricRow } from "./compare-runs.js";
-import { Badge, Layout, Notice } from "./layout.js";
-import { formatMde } from "@mlxbench/verdict";
-import { formatDuration, formatNumber, formatPercent, formatTime, shortSha } from "./format.js";
+import { formatDuration, formatTime, shortSha } from "./format.js";
+import { Badge, Layout } from "./layout.js";
+import { Problem } from "./problem-notice.js";
+import { MetricsSection } from "./run-page-metrics.js";
+import { ValidationSection } from "./run-page-validation.js";
 
 export interface RunPageProps {
   repository: string;
@@ -32,13 +34,6 @@ export function fileHref(runBase: string, rel: string): string | null {
     return `${runBase}/${rel.split("/").map(encodeURIComponent).join("/")}`;
   return DOCUMENTS.has(rel) ? `${runBase}/${rel}` : null;
 }
-
-const Problem: FC<{ doc: string; problem: string }> = (p) => (
-  <Notice error>
-    <strong>{p.doc}</strong> could not be read: {p.problem}. The rest of the page is shown without
-    it.
-  </Notice>
-);
 
 export const RunPage: FC<RunPageProps> = (p) => {
   const base = `/reports/${p.repository}`;
@@ -155,92 +150,7 @@ export const RunPage: FC<RunPageProps> = (p) => {
         )}
       </section>
 
-      <section class="card" aria-label="metrics">
-        <h2>Metrics against the baseline</h2>
-        {p.runResult.state === "corrupt" ? (
-          <Problem doc="run_result.json" problem={p.runResult.problem} />
-        ) : null}
-        {p.baselineProblem ? (
-          <Notice>Baseline values unavailable: {p.baselineProblem}</Notice>
-        ) : null}
-        {p.rows.length === 0 ? (
-          <p class="muted">No metrics.</p>
-        ) : (
-          <div class="scroll">
-            <table id="metrics">
-              <thead>
-                <tr>
-                  <th>Metric</th>
-                  <th class="n">Baseline</th>
-                  <th class="n">This run</th>
-                  <th class="n">Change</th>
-                  <th class="n">95 % interval</th>
-                  <th
-                    class="n"
-                    title="changes smaller than this cannot be told from noise on this cluster"
-                  >
-                    Detectable
-                  </th>
-                  <th>Verdict</th>
-                  <th>Why</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.rows.map((r) => (
-                  <tr data-metric={r.key}>
-                    <td>
-                      {r.label}
-                      <div class="muted mono">
-                        {r.key}
-                        {r.gated ? "" : " · not gated"}
-                      </div>
-                    </td>
-                    <td class="n">
-                      {formatNumber(r.baseline)} {r.baseline !== null ? r.unit : ""}
-                    </td>
-                    <td class="n">
-                      {formatNumber(r.current)} {r.current !== null ? r.unit : ""}
-                    </td>
-                    <td class="n">{r.change ? formatPercent(r.change.percent) : "n/a"}</td>
-                    <td class="n">
-                      {r.change
-                        ? `${formatPercent(r.change.lowerPercent)} … ${formatPercent(r.change.upperPercent)}`
-                        : "n/a"}
-                      {r.confirmation ? (
-                        <div class="muted">
-                          {r.confirmation.pairs} A/B pairs: {formatPercent(r.confirmation.percent)}{" "}
-                          ({formatPercent(r.confirmation.lowerPercent)} …{" "}
-                          {formatPercent(r.confirmation.upperPercent)})
-                        </div>
-                      ) : null}
-                    </td>
-                    <td class="n">
-                      {r.mdePct === null
-                        ? "n/a"
-                        : `±${formatMde(r.mdePct)} %${r.mdeAssumed ? "*" : ""}`}
-                    </td>
-                    <td>
-                      <Badge value={r.outcome} />
-                    </td>
-                    <td class="wrap">
-                      {r.reason ?? ""}
-                      {r.thresholdPct !== null ? (
-                        <span class="muted"> (threshold {r.thresholdPct} %)</span>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        <p class="muted">
-          Values are medians of the run's samples; the interval is the verdict's bootstrap interval
-          widened by run-to-run noise. Detectable: the smallest change the screen tells from this
-          cluster's noise (* where that noise was assumed, with too few default-branch runs to
-          measure it). "A/B pairs": the change measured by the paired confirmation.
-        </p>
-      </section>
+      <MetricsSection runResult={p.runResult} baselineProblem={p.baselineProblem} rows={p.rows} />
 
       <section class="card" aria-label="charts">
         <h2>Charts</h2>
@@ -261,60 +171,7 @@ export const RunPage: FC<RunPageProps> = (p) => {
         </div>
       </section>
 
-      <section class="card" aria-label="validation">
-        <h2>Validation {result?.validation ? <Badge value={result.validation.status} /> : null}</h2>
-        {result === null ? (
-          <p class="muted">No run result to show.</p>
-        ) : result.validation === null ? (
-          <p class="muted">Validation was not run.</p>
-        ) : (
-          <div class="scroll">
-            <table id="validation">
-              <thead>
-                <tr>
-                  <th>Check</th>
-                  <th>Status</th>
-                  <th>Critical</th>
-                  <th>Message</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.validation.fixes.map((f) => (
-                  <tr>
-                    <td>{f.name}</td>
-                    <td>
-                      <Badge value={f.status} />
-                    </td>
-                    <td>{f.critical ? "yes" : "no"}</td>
-                    <td class="wrap">{f.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {result ? (
-          <>
-            <h3>
-              Readiness <Badge value={result.readiness.verdict} />
-            </h3>
-            {result.readiness.blocking.length > 0 ? (
-              <ul>
-                {result.readiness.blocking.map((b) => (
-                  <li>blocking: {b}</li>
-                ))}
-              </ul>
-            ) : null}
-            {[...result.readiness.warnings, ...result.warnings].length > 0 ? (
-              <ul>
-                {[...new Set([...result.readiness.warnings, ...result.warnings])].map((w) => (
-                  <li>warning: {w}</li>
-                ))}
-              </ul>
-            ) : null}
-          </>
-        ) : null}
-      </section>
+      <ValidationSection result={result} />
 
       <section class="card" aria-label="files">
         <h2>Raw artifacts</h2>

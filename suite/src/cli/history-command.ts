@@ -1,23 +1,20 @@
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { Fingerprint } from "@mlxbench/proto";
 import {
-  createLocalArchiveStore,
-  createS3ArchiveStore,
-  createS3Client,
   formatImportSummary,
   HistoryImportError,
   parseBenchmarkData,
   planArchiveImport,
   planBenchmarkImport,
   writeImportPlan,
-  type ArchiveStore,
   type DirectionOverride,
   type ImportPlan,
   type MetricMapping,
 } from "@mlxbench/archive";
+import { openArchive } from "./open-history-archive.js";
 import { CliUsageError } from "./parse-cli.js";
+import { readFingerprint } from "./read-fingerprint.js";
 import { HISTORY_USAGE } from "./usage.js";
 
 export interface HistoryCliIo {
@@ -179,7 +176,7 @@ export async function runHistoryCommand(
     return 0;
   }
   const env = io.env ?? process.env;
-  const archive = openArchive(args, env, io.cwd);
+  const archive = openArchive(args.archiveDir, env, io.cwd);
   try {
     const { store, location } = archive;
     const plan = await planImport(args, io.cwd, env);
@@ -249,57 +246,4 @@ async function planImport(
     private: args.private,
     source: file,
   });
-}
-
-/** The fingerprint of a run_result.json, a meta.json, or a bare fingerprint object. */
-async function readFingerprint(path: string, shown: string): Promise<Fingerprint> {
-  const bad = (why: string): HistoryImportError =>
-    new HistoryImportError(`--fingerprint-from ${shown}: ${why}`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(path, "utf8"));
-  } catch (err) {
-    throw bad((err as Error).message);
-  }
-  const candidate =
-    typeof raw === "object" && raw !== null && "fingerprint" in raw ? raw.fingerprint : raw;
-  const parsed = Fingerprint.safeParse(candidate);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw bad(
-      `no fingerprint (expected a run_result.json of the suite, a run's meta.json or a fingerprint; ${
-        issue ? `${issue.path.map(String).join(".") || "fingerprint"}: ${issue.message}` : "invalid"
-      })`,
-    );
-  }
-  return parsed.data;
-}
-
-/** --archive-dir, else the worker's variables: ARCHIVE_BUCKET (S3), else ARCHIVE_DIR (default ./archive). */
-function openArchive(
-  args: HistoryImportArgs,
-  env: NodeJS.ProcessEnv,
-  cwd: string,
-): { store: ArchiveStore; location: string; close(): void } {
-  if (args.archiveDir !== undefined || !env.ARCHIVE_BUCKET) {
-    const dir = resolve(cwd, args.archiveDir ?? env.ARCHIVE_DIR ?? "./archive");
-    return { store: createLocalArchiveStore(dir), location: dir, close: () => undefined };
-  }
-  const credentials =
-    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-      ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY }
-      : undefined;
-  const forcePathStyle = env.S3_FORCE_PATH_STYLE;
-  const client = createS3Client({
-    region: env.S3_REGION ?? "us-east-1",
-    ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
-    ...(forcePathStyle ? { forcePathStyle: ["true", "1", "yes"].includes(forcePathStyle) } : {}),
-    ...(credentials ? { credentials } : {}),
-  });
-  const store = createS3ArchiveStore({
-    client,
-    bucket: env.ARCHIVE_BUCKET,
-    ...(env.ARCHIVE_PREFIX ? { prefix: env.ARCHIVE_PREFIX } : {}),
-  });
-  return { store, location: store.location, close: () => client.destroy() };
 }

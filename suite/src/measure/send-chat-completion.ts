@@ -1,17 +1,13 @@
 import { getGlobalDispatcher, type Dispatcher } from "undici";
-import {
-  ChatStreamReader,
-  MalformedStreamError,
-  readUsage,
-  snippet,
-} from "./chat-stream-reader.js";
-import { classifyTransportError, describeError } from "./classify-error.js";
+import { snippet } from "./chat-stream-reader.js";
+import { classifyTransportError } from "./classify-error.js";
 import { epochNow } from "./epoch-now.js";
 import { requestStamped, type StampedBody, type StampedResponse } from "./request-stamped.js";
-import { countChunkTokens, estimateTokens } from "./estimate-tokens.js";
 import { normalizeBaseUrl } from "./normalize-base-url.js";
 import type { PromptSpec } from "./prompt-spec.js";
-import type { RequestError, RequestRecord, UsageRecord } from "./request-record.js";
+import { readStream } from "./read-chat-stream.js";
+import { errorDetail, readJsonAnswer } from "./read-json-answer.js";
+import type { RequestError, RequestRecord } from "./request-record.js";
 
 export interface SendChatCompletionOptions {
   baseUrl: string;
@@ -187,153 +183,12 @@ async function sendOnce(a: Attempt, intendedStartMs: number): Promise<RequestRec
   }
 }
 
-function readStream(
-  body: StampedBody,
-  record: RequestRecord,
-  now: () => number,
-  fail: (error: RequestError) => RequestRecord,
-): Promise<RequestRecord> {
-  const reader = new ChatStreamReader();
-  record.streamed = true;
-  // Reads were stamped in undici's data callback and come here in the check phase, after every
-  // socket read of that loop turn was stamped: parsing one stream never delays another's stamps.
-  return new Promise<RequestRecord>((resolve) => {
-    const settle = (error: RequestError | undefined, endedAt = now()): void => {
-      finishStream(reader, record);
-      if (error !== undefined) {
-        resolve(fail(error));
-        return;
-      }
-      record.endMs = endedAt;
-      record.ok = true;
-      resolve(record);
-    };
-    body.consume({
-      onReads(chunks, ats) {
-        for (let i = 0; i < chunks.length; i++) {
-          try {
-            reader.push(chunks[i] as Buffer, ats[i] ?? 0);
-          } catch (err) {
-            const message = err instanceof MalformedStreamError ? err.message : describeError(err);
-            body.destroy(new MalformedStreamError(message));
-            settle({ class: "malformed_stream", message });
-            return;
-          }
-        }
-      },
-      onError(err) {
-        settle(classifyTransportError(err, "body"));
-      },
-      onEnd(at) {
-        const reason = reader.incompleteReason();
-        settle(
-          reason === undefined ? undefined : { class: "truncated_stream", message: reason },
-          at,
-        );
-      },
-    });
-  });
-}
-
-function finishStream(reader: ChatStreamReader, record: RequestRecord): void {
-  const completion = reader.usage?.completion_tokens;
-  const counts = countChunkTokens(reader.texts, completion);
-  let counted = 0;
-  let chars = 0;
-  for (let i = 0; i < counts.length; i++) {
-    const tokens = counts[i] ?? 0;
-    counted += tokens;
-    chars += reader.texts[i]?.length ?? 0;
-    record.chunks.push({ atMs: reader.times[i] ?? 0, tokens });
-  }
-  const firstTokenMs = reader.times[0];
-  if (firstTokenMs !== undefined) record.firstTokenMs = firstTokenMs;
-  record.outputChars = chars;
-  record.finishReason = reader.finishReason;
-  record.outputTokens = completion ?? counted;
-  record.tokenSource = completion === undefined ? "counted" : "usage";
-  if (reader.completionId !== undefined) record.completionId = reader.completionId;
-  if (reader.usage !== undefined) record.usage = reader.usage;
-  if (reader.timings !== undefined) record.serverTimings = reader.timings;
-}
-
-function readJsonAnswer(
-  text: string,
-  contentType: string,
-  status: number,
-  record: RequestRecord,
-  now: () => number,
-  fail: (error: RequestError) => RequestRecord,
-): RequestRecord {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return fail({
-      class: "malformed_response",
-      status,
-      message: `expected JSON${contentType === "" ? "" : `, got ${contentType}`}: ${snippet(text)}`,
-    });
-  }
-  const answer =
-    typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
-  const choice = Array.isArray(answer.choices) ? (answer.choices[0] as unknown) : undefined;
-  if (typeof choice !== "object" || choice === null) {
-    return fail({
-      class: "malformed_response",
-      status,
-      message: `no choices in the answer: ${snippet(text)}`,
-    });
-  }
-  const c = choice as Record<string, unknown>;
-  const message =
-    typeof c.message === "object" && c.message !== null
-      ? (c.message as Record<string, unknown>)
-      : {};
-  const content =
-    typeof message.content === "string"
-      ? message.content
-      : typeof c.text === "string"
-        ? c.text
-        : "";
-  const usage: UsageRecord | undefined =
-    typeof answer.usage === "object" && answer.usage !== null ? readUsage(answer.usage) : undefined;
-  record.endMs = now();
-  record.ok = true;
-  record.outputChars = content.length;
-  record.finishReason = typeof c.finish_reason === "string" ? c.finish_reason : null;
-  if (typeof answer.id === "string") record.completionId = answer.id;
-  if (usage !== undefined) record.usage = usage;
-  const completion = usage?.completion_tokens;
-  record.outputTokens = completion ?? (content.length === 0 ? 0 : estimateTokens(content));
-  record.tokenSource = completion === undefined ? "counted" : "usage";
-  return record;
-}
-
 async function readText(body: StampedBody): Promise<string | undefined> {
   try {
     return await body.text();
   } catch {
     return undefined;
   }
-}
-
-function errorDetail(text: string): string {
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (typeof parsed === "object" && parsed !== null) {
-      const p = parsed as Record<string, unknown>;
-      if (typeof p.detail === "string") return p.detail;
-      if (typeof p.error === "object" && p.error !== null) {
-        const m = (p.error as Record<string, unknown>).message;
-        if (typeof m === "string") return m;
-      }
-      if (typeof p.error === "string") return p.error;
-    }
-  } catch {
-    // not JSON: show the text itself
-  }
-  return snippet(text);
 }
 
 function headerValue(v: string | string[] | undefined): string {

@@ -1,4 +1,4 @@
-import type { CommunicationResult } from "../../run-communication.js";
+import type { CommunicationResult } from "../../results/index.js";
 import { computeMedian } from "@mlxbench/verdict/stats";
 import { bullets, bytesLabel, num, table } from "./format.js";
 

@@ -1,4 +1,4 @@
-import type { ComprehensiveResult } from "../../run-comprehensive.js";
+import type { ComprehensiveResult } from "../../results/index.js";
 import { computeMedian } from "@mlxbench/verdict/stats";
 import { bullets, bytesLabel, num, pct, STATS_HEADER, statsRow, table } from "./format.js";
 

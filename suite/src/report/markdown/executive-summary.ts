@@ -1,7 +1,7 @@
 import type { RunResult } from "@mlxbench/proto";
 import type { ReadinessAssessment } from "../../assess-readiness.js";
 import { computeMedian } from "@mlxbench/verdict/stats";
-import type { SuiteReports } from "../../run-suite.js";
+import type { SuiteReports } from "../../results/index.js";
 import { bullets, num, pct, table } from "./format.js";
 
 const VERDICT_LINE: Record<RunResult["readiness"]["verdict"], string> = {

@@ -1,4 +1,4 @@
-import type { CompareResult, ModeMeasurement } from "../../run-compare.js";
+import type { CompareResult, ModeMeasurement } from "../../results/index.js";
 import { computeMedian } from "@mlxbench/verdict/stats";
 import { bullets, num, pct, table } from "./format.js";
 

@@ -1,4 +1,4 @@
-import type { ValidationResult } from "../../run-validation.js";
+import type { ValidationResult } from "../../results/index.js";
 import { bullets, num, pct, table } from "./format.js";
 
 export function renderValidationReport(v: ValidationResult): string {

@@ -1,0 +1,2 @@
+export { runCommunication } from "./run-communication.js";
+export type { CommunicationOptions } from "./communication-options.js";

@@ -1,0 +1,52 @@
+import type { ClusterLifecycle } from "../cluster-lifecycle.js";
+import type { SuiteDeps } from "../deps.js";
+import { describeError } from "../errors.js";
+import type { SuiteOptions } from "../suite-options.js";
+import { waitForReady, type ReadinessWait } from "../wait-for-ready.js";
+
+export interface ClusterState {
+  /** Why the cluster cannot be measured; null when it can. */
+  unreachable: string | null;
+  ready: ReadinessWait | null;
+  /** We started the distributed cluster, so we stop it at the end. */
+  distributedStarted: boolean;
+}
+
+/** Starts the cluster when the config says how, and waits until it is ready. */
+export async function bringUpCluster(
+  o: Pick<SuiteOptions, "distributed" | "readinessTimeoutMs">,
+  lifecycle: ClusterLifecycle | undefined,
+  deps: SuiteDeps,
+): Promise<ClusterState> {
+  const { clock, logger, progress } = deps;
+  let unreachable: string | null = null;
+  let ready: ReadinessWait | null = null;
+  let distributedStarted = false;
+  progress.phase("waiting for the cluster", 0);
+  try {
+    if (lifecycle?.has("distributed")) {
+      await lifecycle.start("distributed");
+      distributedStarted = true;
+    }
+    ready = await waitForReady(o.distributed.apiUrl, {
+      timeoutMs: o.readinessTimeoutMs,
+      clock,
+      // Nobody is starting a cluster for us: a refused connection will not change in two minutes.
+      ...(distributedStarted ? {} : { unreachableAfterMs: 3000 }),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    });
+    if (ready.unreachable)
+      unreachable = `cluster unreachable at ${o.distributed.apiUrl}: ${ready.lastStatus}`;
+    else if (!ready.ready)
+      progress.note(
+        `cluster at ${o.distributed.apiUrl} not ready: ${ready.lastStatus}; validating anyway`,
+      );
+  } catch (err) {
+    unreachable = `cluster could not be started: ${describeError(err)}`;
+  }
+  if (unreachable) {
+    logger.error(unreachable);
+    progress.note(unreachable);
+  }
+  return { unreachable, ready, distributedStarted };
+}

@@ -1,0 +1,2 @@
+export { runSuite } from "./run-suite.js";
+export type { SuiteRunInput, SuiteRunOutput } from "./suite-run.js";

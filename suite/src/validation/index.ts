@@ -1,0 +1,1 @@
+export { runValidation, type ValidationOptions } from "./run-validation.js";
