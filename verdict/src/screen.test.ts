@@ -91,6 +91,21 @@ describe("the screen under run-to-run noise", () => {
     expect(quiet?.needsConfirmation).toBe(false);
   });
 
+  it("closeCallP sets how strong a lean against run-to-run noise must be to go to pairs", () => {
+    const specs: SeriesSpec[] = [{ key: TTFT, cv: 0.01, count: 30, runNoise: 0.03 }];
+    let strict = 0;
+    let loose = 0;
+    for (const seed of [41, 42, 43, 44, 45, 46, 47, 48]) {
+      const s = makeScenario(specs, { seed, factor: () => 1.03 });
+      const close = (p: number): boolean =>
+        computeVerdict(s.current, s.baseline, s.history, parseVerdictConfig({ closeCallP: p }))
+          .metrics[0]?.needsConfirmation ?? false;
+      if (close(0.01)) strict++;
+      if (close(0.4)) loose++;
+    }
+    expect(loose).toBeGreaterThan(strict);
+  });
+
   it("a lower closeCallPower makes fewer calls close", () => {
     const loose = parseVerdictConfig({ closeCallPower: 0.51 });
     const strict = parseVerdictConfig({ closeCallPower: 0.999 });

@@ -28,6 +28,11 @@ export const VerdictConfig = z
      * settle a threshold-sized change, so a flag or a worsening hint goes to A/B pairs.
      */
     closeCallPower: z.number().gt(0.5).lt(1).default(0.9),
+    /**
+     * A worsening whose one-sided p against run-to-run noise is at most this, with the threshold in
+     * its interval, is a close call for A/B pairs (each costs a confirmation on the cluster).
+     */
+    closeCallP: z.number().gt(0).lt(1).default(0.2),
     /** Family-wise level of the paired confirmation (Holm across confirmed metrics). */
     confirmAlpha: z.number().gt(0).lt(1).default(0.005),
     /** Share of pairs trimmed from each end in Yuen's paired test (from 10 pairs on); 0: plain t. */
