@@ -1,18 +1,12 @@
 import { studentTQuantile } from "./stats/index.js";
 import type { MeasuredMetric } from "./compare-metric.js";
 import { formatP, formatScreenChange } from "./format-change.js";
-import { computeMdePct } from "./compute-mde.js";
+import { computeMdePct, formatMde } from "./compute-mde.js";
 import type { MetricEvidence, MetricVerdict } from "./metric-verdict.js";
 import type { VerdictConfig } from "./verdict-config.js";
 
 /** Run-to-run noise dominates when it is more than this share of one run's location variance. */
 export const DOMINANCE_SHARE = 0.5;
-/**
- * Degrees of freedom of the heavy-tailed reference (Student t) against which a noise-dominated
- * metric must stand out to fail on one run: real run effects have one-commit spikes and two modes.
- */
-const HEAVY_TAIL_DF = 3;
-
 /** Decides the outcome once the run-wide (Holm) adjusted p-values are known. */
 export function classifyMetric(
   m: MeasuredMetric,
@@ -26,26 +20,33 @@ export function classifyMetric(
     v.evidence === null
       ? null
       : { ...v.evidence, adjustedWorseP: adjusted.worse, adjustedBetterP: adjusted.better };
-  const mdePct = computeMdePct({
-    runVariance: m.runVariance,
-    levelRuns: m.levelRuns,
-    df: m.runNoiseDf,
-    alpha: config.alpha / Math.max(1, familySize),
-    power: config.power,
-  });
+  const mdeAt = (power: number): number | null =>
+    computeMdePct({
+      runVariance: m.runVariance,
+      levelRuns: m.levelRuns,
+      df: m.runNoiseDf,
+      alpha: config.alpha / Math.max(1, familySize),
+      power,
+    });
+  const mdePct = mdeAt(config.power);
   const base = { ...v, evidence, mdePct };
   const shown = formatScreenChange(v);
+  // Run-to-run noise dominates, or one run cannot reliably see a threshold-sized change: a call
+  // near the threshold is then a close call, and only A/B pairs may decide it.
   const dominated = (evidence?.runNoiseShare ?? 0) > DOMINANCE_SHARE;
+  const closeMde = mdeAt(config.closeCallPower);
+  const blunt = closeMde === null || closeMde > v.thresholdPct;
   const worse = adjusted.worse <= config.alpha && m.worse > 0;
   const better = adjusted.better <= config.alpha && m.worse < 0;
   // The threshold must lie inside or below the interval: a change shown to be smaller never fails.
   if (worse && m.worseUpper >= threshold) {
-    if (dominated && !standsOutOfHeavyTails(m, familySize, config)) {
+    if (dominated || blunt) {
+      const why = dominated ? "run-to-run noise dominates" : describeBlunt(closeMde, config);
       return {
         ...base,
         outcome: "inconclusive",
         needsConfirmation: true,
-        reason: `${v.key} flagged by the screen: ${shown} (p=${formatP(adjusted.worse)}), but run-to-run noise dominates; a paired A/B run confirms before it can fail`,
+        reason: `${v.key} flagged by the screen: ${shown} (p=${formatP(adjusted.worse)}), but ${why}; a paired A/B run confirms before it can fail`,
       };
     }
     return {
@@ -68,7 +69,8 @@ export function classifyMetric(
       reason: `${v.key} unchanged in practice: ${shown} is real but within the ${v.thresholdPct} % threshold`,
     };
   }
-  if (m.worse >= threshold && (v.evidence?.worseP ?? 1) <= config.inconclusiveP) {
+  const hinted = (v.evidence?.worseP ?? 1) <= config.inconclusiveP;
+  if (m.worse >= threshold && hinted) {
     const needed = estimateSamplesNeeded(m, familySize, config);
     const advice =
       needed === null
@@ -77,27 +79,30 @@ export function classifyMetric(
     return {
       ...base,
       outcome: "inconclusive",
-      needsConfirmation: dominated || needed === null,
+      needsConfirmation: dominated || blunt || needed === null,
       reason: `${v.key} inconclusive: ${shown} but within noise (p=${formatP(adjusted.worse)}); ${advice}`,
       moreSamplesNeeded: needed,
+    };
+  }
+  // Leaning worse against the run-to-run noise alone (the rank test on one run's samples cannot
+  // speak to it) with the threshold inside the interval: the screen did not settle it, pairs do.
+  const oriented = v.direction === "lower_is_better" ? m.levelGap : -m.levelGap;
+  const leans = oriented > 0 && (v.evidence?.runNoiseP ?? 1) / 2 <= config.closeCallP;
+  if (m.worse > 0 && leans && m.worseUpper >= threshold) {
+    return {
+      ...base,
+      outcome: "inconclusive",
+      needsConfirmation: true,
+      reason: `${v.key} a close call: ${shown} leans worse (p=${formatP((v.evidence?.runNoiseP ?? 1) / 2)} against run-to-run noise) and the screen cannot settle it; a paired A/B run decides`,
     };
   }
   return { ...base, outcome: "unchanged", reason: `${v.key} unchanged: ${shown}` };
 }
 
-/**
- * Whether this run's gap from the branch's level is too large even for heavy-tailed run effects
- * (Student t with 3 degrees of freedom at the first Holm step): then one run may fail the check.
- */
-function standsOutOfHeavyTails(
-  m: MeasuredMetric,
-  familySize: number,
-  config: VerdictConfig,
-): boolean {
-  const critical = studentTQuantile(1 - config.alpha / Math.max(1, familySize), HEAVY_TAIL_DF);
-  const se = Math.sqrt(m.runVariance * (1 + 1 / m.levelRuns));
-  const orientedGap = m.verdict.direction === "lower_is_better" ? m.levelGap : -m.levelGap;
-  return orientedGap / se >= critical;
+function describeBlunt(closeMde: number | null, config: VerdictConfig): string {
+  return closeMde === null
+    ? "one run's noise is unknown"
+    : `one run resolves only changes over ${formatMde(closeMde)} % at power ${config.closeCallPower}`;
 }
 
 /**

@@ -1,5 +1,6 @@
-import { studentTQuantile } from "./stats/index.js";
+import { MIN_TRIM_PAIRS, studentTQuantile } from "./stats/index.js";
 import type { MetricVerdict, Verdict } from "./metric-verdict.js";
+import type { VerdictConfig } from "./verdict-config.js";
 
 /**
  * What the pipeline does after the screen: stop (with a note when a confirmation was wanted but is
@@ -23,8 +24,26 @@ export interface NextStepOptions {
   confirmPairs?: number | undefined;
   /** Most pairs; a sized or requested count is clamped to it. */
   maxPairs: number;
+  /** Level of the paired test the pairs are sized for (the confirmation's, not the screen's). */
   alpha?: number;
+  /** Power at which the sized pairs resolve the threshold. */
   power?: number;
+  /** Yuen's trimming share of the paired test (from MIN_TRIM_PAIRS on); it costs degrees of freedom. */
+  trim?: number;
+}
+
+/**
+ * The pipeline's and the replay's options for decideNextStep from one config, so the pairs are
+ * sized for the test that will judge them: confirmAlpha, confirmPower and confirmTrim.
+ */
+export function deriveNextStepOptions(config: VerdictConfig): NextStepOptions {
+  return {
+    maxPairs: config.maxPairs,
+    ...(config.confirmPairs !== undefined ? { confirmPairs: config.confirmPairs } : {}),
+    alpha: config.confirmAlpha,
+    power: config.confirmPower,
+    trim: config.confirmTrim,
+  };
 }
 
 /** Fewest pairs the sizing proposes: 3 degrees of freedom keep the t quantile within reason. */
@@ -86,12 +105,13 @@ function pairsFor(metrics: readonly MetricVerdict[], opts: NextStepOptions): num
 /**
  * Pairs at which the paired test's MDE reaches the metric's threshold, taking the paired
  * difference's noise as √2 × one run's run-to-run noise (what the history shows; pairing only
- * removes drift, so this errs towards more pairs). MIN_CONFIRM_PAIRS at least; the caller clamps.
+ * removes drift, so this errs towards more pairs) and, from MIN_TRIM_PAIRS on, Yuen's test's
+ * degrees of freedom (the trimmed count less one). MIN_CONFIRM_PAIRS at least; the caller clamps.
  */
 export function sizePairs(
   m: Pick<MetricVerdict, "thresholdPct" | "evidence">,
   familySize: number,
-  opts: Pick<NextStepOptions, "alpha" | "power" | "maxPairs">,
+  opts: Pick<NextStepOptions, "alpha" | "power" | "maxPairs" | "trim">,
 ): number {
   const noisePct = m.evidence?.runNoisePct;
   if (noisePct === undefined || !Number.isFinite(noisePct) || noisePct <= 0)
@@ -100,10 +120,15 @@ export function sizePairs(
   const threshold = Math.log(1 + m.thresholdPct / 100);
   const alpha = (opts.alpha ?? 0.01) / Math.max(1, familySize);
   const power = opts.power ?? 0.8;
+  const trim = opts.trim ?? 0;
   for (let n = MIN_CONFIRM_PAIRS; n < opts.maxPairs; n++) {
-    const df = n - 1;
+    const trimmed = n >= MIN_TRIM_PAIRS ? Math.floor(trim * n) : 0;
+    const df = n - 1 - 2 * trimmed;
+    // Yuen's standard error on normal differences is ~7 % above the mean's at 20 % trimming.
+    const inflation = trimmed > 0 ? 1 + 0.35 * trim : 1;
     const mde =
-      (studentTQuantile(1 - alpha, df) + studentTQuantile(power, df)) * (sd / Math.sqrt(n));
+      (studentTQuantile(1 - alpha, df) + studentTQuantile(power, df)) *
+      ((inflation * sd) / Math.sqrt(n));
     if (mde <= threshold) return n;
   }
   return Math.max(MIN_CONFIRM_PAIRS, opts.maxPairs);

@@ -9,6 +9,7 @@ export { computeVerdict, type VerdictOptions } from "./compute-verdict.js";
 export { computeMdePct, describeMde, formatMde, type MdeInput } from "./compute-mde.js";
 export {
   decideNextStep,
+  deriveNextStepOptions,
   MIN_CONFIRM_PAIRS,
   sizePairs,
   type NextStep,
@@ -51,6 +52,7 @@ export {
 } from "./verdict-config.js";
 export {
   detectChangePoints,
+  MIN_TRIM_PAIRS,
   PairedInputError,
   testPairedLogRatio,
   type PairedLogRatio,

@@ -55,9 +55,11 @@ function isMap(all: PairsByMetric): all is ReadonlyMap<string, readonly ValuePai
 
 /**
  * Tier 2: the screen's verdict with every metric that has pairs decided by the paired test on
- * log(head / base) instead (Holm across the confirmed metrics at `config.alpha`, the practical
- * threshold inside or below the interval, as in the screen). Unusable pairs (NaN, zeros, fewer
- * than 2) mark that metric invalid, never a pass. Each confirmed metric keeps the screen's change
+ * log(head / base) instead (Yuen's trimmed test from 10 pairs on, Holm across the confirmed metrics
+ * at `config.confirmAlpha`, the practical threshold inside or below the interval, as in the screen).
+ * Pairs sized for the threshold that show no regression end "unchanged": the confirmation decides,
+ * it does not hand the call back. Unusable pairs (NaN, zeros, fewer than 2) mark that metric
+ * invalid, never a pass. Each confirmed metric keeps the screen's change
  * and gains `confirmation`; `tiers` holds both conclusions. A screen that failed validation, or
  * had nothing compared, is returned as it is: pairs cannot change that.
  */
@@ -74,7 +76,11 @@ export function judgePairs(
     try {
       tested.set(
         m.key,
-        testPairedLogRatio(pairs, { direction: m.direction, level: config.confidence }),
+        testPairedLogRatio(pairs, {
+          direction: m.direction,
+          level: config.confidence,
+          trim: config.confirmTrim,
+        }),
       );
     } catch (err) {
       if (!(err instanceof PairedInputError)) throw err;
@@ -145,7 +151,7 @@ function classifyPaired(
     outcome,
     reason,
   });
-  if (adjusted.worse <= config.alpha && worse > 0) {
+  if (adjusted.worse <= config.confirmAlpha && worse > 0) {
     if (worseUpper >= threshold)
       return say(
         "regressed",
@@ -156,7 +162,7 @@ function classifyPaired(
       `${m.key} unchanged in practice: ${shown} is real but within the ${m.thresholdPct} % threshold`,
     );
   }
-  if (adjusted.better <= config.alpha && worse < 0) {
+  if (adjusted.better <= config.confirmAlpha && worse < 0) {
     if (-worseLower >= threshold)
       return say(
         "improved",
@@ -170,7 +176,7 @@ function classifyPaired(
   if (worseUpper < threshold && -worseLower < threshold)
     return say("unchanged", `${m.key} unchanged: the screen's flag did not hold up, ${shown}`);
   return say(
-    "inconclusive",
-    `${m.key} inconclusive after the confirmation: ${shown} still allows a ${m.thresholdPct} % change; more pairs would decide`,
+    "unchanged",
+    `${m.key} unchanged: ${r.pairs} A/B pairs show no regression (${shown}, p=${formatP(adjusted.worse)})`,
   );
 }

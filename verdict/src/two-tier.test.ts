@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { RunResult } from "@mlxbench/proto";
 import { computeVerdict } from "./compute-verdict.js";
-import { decideNextStep, MIN_CONFIRM_PAIRS, sizePairs } from "./decide-next-step.js";
+import {
+  decideNextStep,
+  deriveNextStepOptions,
+  MIN_CONFIRM_PAIRS,
+  sizePairs,
+} from "./decide-next-step.js";
 import { escalateCloseCalls, type EscalationIo } from "./escalate-close-calls.js";
 import { collectPairs, judgePairs, type RunPair } from "./judge-pairs.js";
 import { makeMetric, makeRun, makeScenario, type SeriesSpec } from "./make-run.test-helper.js";
@@ -96,6 +101,34 @@ describe("testPairedLogRatio", () => {
     expect(() => testPairedLogRatio(pairs, { direction: "lower_is_better" })).toThrow(message);
   });
 
+  it("trims from 10 pairs on (Yuen), so one spiked pair cannot decide alone", () => {
+    const calm = Array.from({ length: 11 }, (_, i) => ({
+      base: 100,
+      head: 100 * (1 + 0.001 * (i - 5)),
+    }));
+    const spiked = [...calm, { base: 100, head: 160 }];
+    const plain = testPairedLogRatio(spiked, { direction: "lower_is_better" });
+    const yuen = testPairedLogRatio(spiked, { direction: "lower_is_better", trim: 0.2 });
+    expect(plain).toMatchObject({ method: "paired-t", trimmed: 0 });
+    expect(yuen).toMatchObject({ method: "paired-yuen", trimmed: 2, pairs: 12 });
+    // Sorted, 2 cut from each end: the spike and the +0.5 % pair on top, the two lowest below.
+    const kept = spiked
+      .map((p) => Math.log(p.head / p.base))
+      .sort((a, b) => a - b)
+      .slice(2, 10);
+    expect(yuen.estimate).toBeCloseTo(kept.reduce((a, b) => a + b, 0) / 8, 12);
+    expect(plain.estimate).toBeGreaterThan(0.03);
+    expect(Math.abs(yuen.estimate)).toBeLessThan(0.002);
+    const nine = spiked.slice(3);
+    expect(testPairedLogRatio(nine, { direction: "lower_is_better", trim: 0.2 })).toMatchObject({
+      method: "paired-t",
+      trimmed: 0,
+    });
+    expect(() => testPairedLogRatio(calm, { direction: "lower_is_better", trim: 0.5 })).toThrow(
+      /trim must be in \[0, 0\.5\)/,
+    );
+  });
+
   it("rejects a level outside (0, 1)", () => {
     expect(() =>
       testPairedLogRatio(pairsOf(4, 1, 1), { direction: "lower_is_better", level: 95 }),
@@ -136,10 +169,29 @@ describe("judgePairs", () => {
     expect(v.metrics.find((x) => x.key === TTFT)?.reason).toMatch(/did not hold up/);
   });
 
-  it("stays inconclusive when the pairs are too noisy to rule the threshold out", () => {
+  it("ends unchanged when the pairs show no regression, even where their interval is wide", () => {
     const v = judgePairs(first.verdict, { [TTFT]: pairsOf(3, 1.02, 5, 0.08) }, config);
-    expect(v.kind).toBe("inconclusive");
-    expect(v.metrics.find((x) => x.key === TTFT)?.outcome).toBe("inconclusive");
+    expect(v.kind).toBe("ok");
+    const m = v.metrics.find((x) => x.key === TTFT);
+    expect(m?.outcome).toBe("unchanged");
+    expect(m?.reason).toMatch(/3 A\/B pairs show no regression/);
+    expect(m?.confirmation?.upperPercent).toBeGreaterThan(5);
+  });
+
+  it("decides at confirmAlpha: a regression at p between 0.005 and 0.01 is not confirmed", () => {
+    // 4 pairs, mean +8 %, spread chosen so the one-sided p lies between the two levels.
+    const pairs = [1.05, 1.07, 1.09, 1.13].map((r) => ({ base: 100, head: 100 * r }));
+    const p = testPairedLogRatio(pairs, { direction: "lower_is_better" }).worseP;
+    expect(p).toBeGreaterThan(0.005);
+    expect(p).toBeLessThan(0.01);
+    const strict = judgePairs(first.verdict, { [TTFT]: pairs }, config);
+    expect(strict.metrics.find((x) => x.key === TTFT)?.outcome).toBe("unchanged");
+    const loose = judgePairs(
+      first.verdict,
+      { [TTFT]: pairs },
+      parseVerdictConfig({ confirmAlpha: 0.01 }),
+    );
+    expect(loose.metrics.find((x) => x.key === TTFT)?.outcome).toBe("regressed");
   });
 
   it.each([
@@ -221,6 +273,36 @@ describe("decideNextStep", () => {
     expect(at(1)).toBe(MIN_CONFIRM_PAIRS);
     expect(at(3)).toBeGreaterThan(at(2));
     expect(at(6)).toBeGreaterThan(at(3));
+  });
+
+  it("sizes more pairs for a trimmed test and a stricter level, and derives them from the config", () => {
+    const evidence = first.verdict.metrics.find((x) => x.key === TTFT)?.evidence;
+    if (evidence == null) throw new Error("ttft was measured");
+    const m = { thresholdPct: 5, evidence: { ...evidence, runNoisePct: 2.5 } };
+    const plain = sizePairs(m, 1, { maxPairs: 100, alpha: 0.005, power: 0.9 });
+    const trimmed = sizePairs(m, 1, { maxPairs: 100, alpha: 0.005, power: 0.9, trim: 0.2 });
+    const looser = sizePairs(m, 1, { maxPairs: 100, alpha: 0.01, power: 0.9 });
+    expect(plain).toBeGreaterThanOrEqual(10);
+    expect(trimmed).toBeGreaterThan(plain);
+    expect(looser).toBeLessThan(plain);
+    const c = parseVerdictConfig({
+      confirmAlpha: 0.002,
+      confirmPower: 0.95,
+      confirmTrim: 0.1,
+      maxPairs: 20,
+    });
+    expect(deriveNextStepOptions(c)).toEqual({
+      maxPairs: 20,
+      alpha: 0.002,
+      power: 0.95,
+      trim: 0.1,
+    });
+    expect(deriveNextStepOptions(parseVerdictConfig({ confirmPairs: 6 }))).toMatchObject({
+      confirmPairs: 6,
+      alpha: 0.005,
+      power: 0.9,
+      trim: 0.2,
+    });
   });
 
   it("re-runs an inconclusive verdict that more samples can decide", () => {

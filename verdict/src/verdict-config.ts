@@ -23,6 +23,22 @@ export const VerdictConfig = z
     recentNoiseWindow: z.number().int().min(2).max(1000).default(15),
     /** Power at which the minimum detectable effect (mdePct) is stated. */
     power: z.number().gt(0.5).lt(1).default(0.8),
+    /**
+     * A call is close when the screen's MDE at this power exceeds the threshold: one run cannot
+     * settle a threshold-sized change, so a flag or a worsening hint goes to A/B pairs.
+     */
+    closeCallPower: z.number().gt(0.5).lt(1).default(0.9),
+    /**
+     * A worsening whose one-sided p against run-to-run noise is at most this, with the threshold in
+     * its interval, is a close call for A/B pairs (each costs a confirmation on the cluster).
+     */
+    closeCallP: z.number().gt(0).lt(1).default(0.2),
+    /** Family-wise level of the paired confirmation (Holm across confirmed metrics). */
+    confirmAlpha: z.number().gt(0).lt(1).default(0.005),
+    /** Share of pairs trimmed from each end in Yuen's paired test (from 10 pairs on); 0: plain t. */
+    confirmTrim: z.number().min(0).lt(0.5).default(0.2),
+    /** Power at which a confirmation's pair count is sized (the paired MDE meets the threshold). */
+    confirmPower: z.number().gt(0.5).lt(1).default(0.9),
     /** A/B pairs of a confirmation; unset: sized from the noise so the paired MDE meets the threshold. */
     confirmPairs: z.number().int().min(2).max(1000).optional(),
     /** Most A/B pairs a confirmation may run (a sized or requested count is clamped to it). */

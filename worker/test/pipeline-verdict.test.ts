@@ -13,7 +13,12 @@ import { createGitHubDouble, type DoubleCheckRun, type GitHubDouble } from "@mlx
 import type { BenchmarkJob, MlxbenchConfig } from "@mlxbench/proto";
 import { loadRun } from "@mlxbench/archive";
 import { parseConfigYaml } from "@mlxbench/suite/config";
-import type { Verdict } from "@mlxbench/verdict";
+import {
+  decideNextStep,
+  deriveNextStepOptions,
+  deriveVerdictConfig,
+  type Verdict,
+} from "@mlxbench/verdict";
 import { createFixtureRepo, type FixtureRepo } from "../src/checkout/test-support.js";
 import {
   judgeAgainstArchive,
@@ -173,10 +178,19 @@ describe("the verdict of recorded runs, judged and published by the pipeline", (
     expect(archived?.runResult?.runId).not.toBe(baseline.job.jobId);
   });
 
-  it("passes a PR with the same code, and creates the one PR comment", async () => {
-    const { pr, repo, mainSha } = await historyAndPr("same-code", 2);
-    expect(pr.verdict.kind).toBe("ok");
-    expect(pr.check.conclusion, JSON.stringify(pr.check.output)).toBe("success");
+  it("never fails a PR with the same code: a lean within noise goes to A/B pairs; one PR comment", async () => {
+    const { pr, repo, mainSha, config } = await historyAndPr("same-code", 2);
+    // The screen alone (no pairs are recorded here): with closeCallP a worsening that merely leans
+    // against run-to-run noise is a close call, so this run is inconclusive and asks for A/B pairs,
+    // never a failure. pipeline-confirmation.test.ts runs the pairs and ends such a PR green.
+    expect(pr.verdict.kind, pr.verdict.reason).toBe("inconclusive");
+    const open = pr.verdict.metrics.filter((m) => m.gated && m.outcome === "inconclusive");
+    expect(open.length).toBeGreaterThan(0);
+    expect(open.every((m) => m.needsConfirmation)).toBe(true);
+    expect(pr.verdict.metrics.some((m) => m.outcome === "regressed")).toBe(false);
+    const step = decideNextStep(pr.verdict, deriveNextStepOptions(deriveVerdictConfig(config)));
+    expect(step.kind).toBe("confirm");
+    expect(pr.check.conclusion, JSON.stringify(pr.check.output)).toBe("neutral");
     expect(String(pr.check.output?.summary)).toContain(`compared with run \``);
     expect(String(pr.check.output?.summary)).toContain(`(\`${mainSha.slice(0, 12)}\`)`);
     expect(pr.check.actions.map((a) => (a as { identifier: string }).identifier)).toEqual([
@@ -185,8 +199,8 @@ describe("the verdict of recorded runs, judged and published by the pipeline", (
     ]);
     const comments = commentsOf(repo, 2);
     expect(comments).toHaveLength(1);
-    expect(comments[0]?.body).toContain("No regression");
-    expect((await loadRun(deps.store, repo, pr.job.jobId))?.meta.conclusion).toBe("success");
+    expect(comments[0]?.body).not.toMatch(/\bregressed\b/);
+    expect((await loadRun(deps.store, repo, pr.job.jobId))?.meta.conclusion).toBe("neutral");
     expect(gh.violations).toEqual([]);
   });
 

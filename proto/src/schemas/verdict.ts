@@ -61,7 +61,8 @@ export type MetricEvidence = z.infer<typeof MetricEvidence>;
 /** Tier 2 for one metric: the paired A/B test on log(head / base) over the confirmation's pairs. */
 export const MetricConfirmation = z.object({
   pairs: z.number().int().positive(),
-  method: z.literal("paired-t"),
+  /** "paired-yuen": Yuen's trimmed paired t (from 10 pairs on), so one spiked pair cannot decide. */
+  method: z.enum(["paired-t", "paired-yuen"]),
   /** Geometric-mean ratio head / base, in percent, with its interval at the test's level. */
   percent: JsonNumber,
   lowerPercent: JsonNumber,

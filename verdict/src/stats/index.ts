@@ -19,6 +19,7 @@ export {
 } from "./simulate-samples.js";
 export { estimateScreenNoise, type ScreenNoise } from "./estimate-screen-noise.js";
 export {
+  MIN_TRIM_PAIRS,
   PairedInputError,
   testPairedLogRatio,
   type PairedLogRatio,

@@ -19,8 +19,14 @@ export interface PairedLogRatio {
   /** One-sided p that head is worse than base (in the metric's direction); likewise better. */
   worseP: number;
   betterP: number;
-  method: "paired-t";
+  /** "paired-yuen" when pairs were trimmed (Yuen's trimmed mean), else the plain paired t. */
+  method: "paired-t" | "paired-yuen";
+  /** Pairs trimmed from each end of the sorted differences. */
+  trimmed: number;
 }
+
+/** Fewest pairs from which the differences are trimmed: below it one pair is too large a share. */
+export const MIN_TRIM_PAIRS = 10;
 
 /** Paired input that no test can use: too few pairs, or values that are not finite and positive. */
 export class PairedInputError extends RangeError {
@@ -29,19 +35,23 @@ export class PairedInputError extends RangeError {
 
 /**
  * Paired t-test on d = log(head / base) over A/B pairs run interleaved on one cluster: drift and
- * the cluster's state are shared within a pair, so they cancel in d. The t interval and p assume
- * the pairs' differences are roughly normal on the log scale, which the pairing makes plausible
- * (each d is a difference of two run medians); a sign-flip permutation would drop that assumption
- * but cannot resolve p below 2^−n, too coarse for 4–12 pairs at alpha 0.01.
+ * the cluster's state are shared within a pair, so they cancel in d. With `trim` > 0 and at least
+ * MIN_TRIM_PAIRS pairs it is Yuen's test: the mean of d with ⌊trim · n⌋ pairs cut from each end and
+ * the winsorized variance, so one pair hit by a spike (a thermal throttle, a background index) cannot
+ * decide alone. The t interval and p assume the kept differences are roughly normal on the log scale;
+ * a sign-flip permutation would drop that but cannot resolve p below 2^−n, too coarse for 4–12 pairs.
  * Throws PairedInputError for fewer than 2 pairs or a value that is NaN, infinite or ≤ 0.
  */
 export function testPairedLogRatio(
   pairs: readonly ValuePair[],
-  options: { direction: Direction; level?: number },
+  options: { direction: Direction; level?: number; trim?: number },
 ): PairedLogRatio {
   const level = options.level ?? 0.95;
   if (!(level > 0 && level < 1))
     throw new PairedInputError(`level must be between 0 and 1, got ${level}`);
+  const trim = options.trim ?? 0;
+  if (!(trim >= 0 && trim < 0.5))
+    throw new PairedInputError(`trim must be in [0, 0.5), got ${trim}`);
   if (pairs.length < 2)
     throw new PairedInputError(`a paired test needs at least 2 A/B pairs, got ${pairs.length}`);
   pairs.forEach((p, i) => {
@@ -53,12 +63,20 @@ export function testPairedLogRatio(
         );
     }
   });
-  const d = pairs.map((p) => Math.log(p.head / p.base));
+  const d = pairs.map((p) => Math.log(p.head / p.base)).sort((a, b) => a - b);
   const n = d.length;
-  const mean = d.reduce((a, b) => a + b, 0) / n;
-  const variance = d.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1);
-  const se = Math.sqrt(variance / n);
-  const df = n - 1;
+  const g = n >= MIN_TRIM_PAIRS ? Math.floor(trim * n) : 0;
+  const h = n - 2 * g;
+  const kept = d.slice(g, n - g);
+  const mean = kept.reduce((a, b) => a + b, 0) / h;
+  // Winsorized: the trimmed pairs count at the nearest kept value (g = 0: the plain variance).
+  const low = kept[0] ?? 0;
+  const high = kept[h - 1] ?? 0;
+  const winsorized = d.map((x, i) => (i < g ? low : i >= n - g ? high : x));
+  const wMean = winsorized.reduce((a, b) => a + b, 0) / n;
+  const wVariance = winsorized.reduce((a, x) => a + (x - wMean) ** 2, 0) / (n - 1);
+  const se = Math.sqrt(((n - 1) * wVariance) / (h * (h - 1)));
+  const df = h - 1;
   const half = studentTQuantile(1 - (1 - level) / 2, df) * se;
   // Identical differences: no spread, so the sign of the mean is certain (or nothing changed).
   const t = se > 0 ? mean / se : mean === 0 ? 0 : Math.sign(mean) * Number.POSITIVE_INFINITY;
@@ -74,6 +92,7 @@ export function testPairedLogRatio(
     se,
     worseP: t === 0 ? 0.5 : worseP,
     betterP: t === 0 ? 0.5 : betterP,
-    method: "paired-t",
+    method: g > 0 ? "paired-yuen" : "paired-t",
+    trimmed: g,
   };
 }

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { RunResult } from "@mlxbench/proto";
 import {
+  deriveNextStepOptions,
   deriveVerdictConfig,
   escalateCloseCalls,
   judgePairs,
@@ -61,15 +62,10 @@ export async function escalateScreen(
       judgePairs: (screen, pairsByMetric) => judgePairs(screen, pairsByMetric, verdictConfig),
     },
     {
-      maxPairs: verdictConfig.maxPairs,
-      ...(requested !== undefined
-        ? { confirmPairs: requested }
-        : verdictConfig.confirmPairs !== undefined
-          ? { confirmPairs: verdictConfig.confirmPairs }
-          : {}),
+      // Pairs sized for the test that judges them: confirmAlpha, confirmPower, confirmTrim.
+      ...deriveNextStepOptions(verdictConfig),
+      ...(requested !== undefined ? { confirmPairs: requested } : {}),
       confirm: confirmModeOf(run, input),
-      alpha: verdictConfig.alpha,
-      power: verdictConfig.power,
       log: run.log,
       ...(run.signal ? { signal: run.signal } : {}),
     },
