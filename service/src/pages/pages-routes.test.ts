@@ -368,7 +368,7 @@ describe("the run page's verdict", () => {
   });
 
   it("shows no tiers for a run the screen decided alone", async () => {
-    const html = await (await get(`/reports/${PUBLIC_REPO}/runs/${seeded.pr.regressed}`)).text();
+    const html = await (await get(`/reports/${PUBLIC_REPO}/runs/${seeded.pr.improved}`)).text();
     expect(html).toContain("Detectable");
     expect(html).not.toMatch(/<dt>Confirmation<\/dt>/);
   });

@@ -305,6 +305,7 @@ export async function seedArchive(dir: string): Promise<SeededArchive> {
     branch: string,
     levels: Levels | null,
     validationFails = false,
+    confirm?: RunSpec["confirm"],
   ) =>
     write(
       {
@@ -317,13 +318,19 @@ export async function seedArchive(dir: string): Promise<SeededArchive> {
         validationFails,
         isPrivate: false,
         withChart: true,
+        ...(confirm ? { confirm } : {}),
       },
       base,
       history,
     );
 
   await prRun("pr41-a", MAIN_RUNS, 41, "feature/faster-attn", { e2e: 100, ttft: 40, tps: 56 });
-  await prRun("pr42-a", MAIN_RUNS + 1, 42, "fix/kv-cache", { e2e: 150, ttft: 55, tps: 41 });
+  // A clear regression still goes to pairs when the screen cannot fail it on one run (the
+  // history's run-to-run noise dominates), as the worker's tier 2 does; the pairs confirm it.
+  await prRun("pr42-a", MAIN_RUNS + 1, 42, "fix/kv-cache", { e2e: 150, ttft: 55, tps: 41 }, false, {
+    pairs: 6,
+    base: { e2e: 118, ttft: 40, tps: 50 },
+  });
   await prRun("pr43-a", MAIN_RUNS + 2, 43, "exp/validation", { e2e: 118, ttft: 40, tps: 50 }, true);
   await prRun("pr44-a", MAIN_RUNS + 3, 44, "wip/cancelled", null);
   await prRun("pr45-a", MAIN_RUNS + 4, 45, "fix/corrupt", { e2e: 117, ttft: 40, tps: 50 });
