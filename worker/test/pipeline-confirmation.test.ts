@@ -19,7 +19,7 @@ import { createFixtureRepo, type FixtureRepo } from "../src/checkout/test-suppor
 import { runJob, type PipelineDeps } from "../src/pipeline/index.js";
 import { archiveJudgedRun, makeJob } from "../src/pipeline/recorded-runs.test-support.js";
 import { simConfigYaml, simPorts } from "../src/pipeline/test-support.js";
-import { createPipelineDeps, loadWorkerConfig } from "../src/queue/index.js";
+import { createLocalDeps } from "./create-local-deps.js";
 
 const logger = pino({ level: "silent" });
 const HISTORY_RUNS = 9;
@@ -60,23 +60,10 @@ beforeAll(async () => {
   gh = await createGitHubDouble();
   repo = `octo/confirm-${randomUUID().slice(0, 8)}`;
   gh.addInstallation(1, [repo]);
-  deps = createPipelineDeps(
-    loadWorkerConfig({
-      ARCHIVE_DIR: join(tmp, "archive"),
-      SPOOL_DIR: join(tmp, "spool"),
-      WORK_DIR: join(tmp, "work"),
-      CLONE_CACHE_DIR: join(tmp, "clones"),
-      CLUSTER_STATE_FILE: join(tmp, "groups.json"),
-      GITHUB_APP_ID: String(gh.appId),
-      GITHUB_PRIVATE_KEY: gh.privateKey,
-      GITHUB_API_URL: gh.url,
-      GITHUB_RETRIES: "0",
-      PUBLIC_URL: "https://mlxbench.example.com",
-      LOG_LEVEL: "silent",
-    }),
-    logger,
-    { publishRetry: { attempts: 2, baseDelayMs: 10 }, keepRunDirs: false },
-  );
+  deps = createLocalDeps(tmp, logger, {
+    gh,
+    options: { publishRetry: { attempts: 2, baseDelayMs: 10 }, keepRunDirs: false },
+  });
   ports = await simPorts();
   origin = await createFixtureRepo(join(tmp, repo));
   historyShas = [];

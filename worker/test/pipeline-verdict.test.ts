@@ -36,7 +36,7 @@ import {
   type Recording,
   type RecordingName,
 } from "../src/pipeline/recorded-runs.test-support.js";
-import { createPipelineDeps, loadWorkerConfig } from "../src/queue/index.js";
+import { createLocalDeps } from "./create-local-deps.js";
 
 const logger = pino({ level: "silent" });
 let tmp: string;
@@ -47,23 +47,10 @@ const recordings = new Map<RecordingName, Recording>();
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "pipeline-verdict-"));
   gh = await createGitHubDouble();
-  deps = createPipelineDeps(
-    loadWorkerConfig({
-      ARCHIVE_DIR: join(tmp, "archive"),
-      SPOOL_DIR: join(tmp, "spool"),
-      WORK_DIR: join(tmp, "work"),
-      CLONE_CACHE_DIR: join(tmp, "clones"),
-      CLUSTER_STATE_FILE: join(tmp, "groups.json"),
-      GITHUB_APP_ID: String(gh.appId),
-      GITHUB_PRIVATE_KEY: gh.privateKey,
-      GITHUB_API_URL: gh.url,
-      GITHUB_RETRIES: "0",
-      PUBLIC_URL: "https://mlxbench.example.com",
-      LOG_LEVEL: "silent",
-    }),
-    logger,
-    { publishRetry: { attempts: 2, baseDelayMs: 10 } },
-  );
+  deps = createLocalDeps(tmp, logger, {
+    gh,
+    options: { publishRetry: { attempts: 2, baseDelayMs: 10 } },
+  });
   for (const name of RECORDINGS) recordings.set(name, await loadRecording(name));
 });
 

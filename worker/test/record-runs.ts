@@ -16,24 +16,14 @@ import {
   type RecordingName,
 } from "../src/pipeline/recorded-runs.test-support.js";
 import { simConfigYaml, simPorts } from "../src/pipeline/test-support.js";
-import { createPipelineDeps, loadWorkerConfig } from "../src/queue/index.js";
+import { createLocalDeps } from "./create-local-deps.js";
 
 const REPO = "octo/recorded";
 const tmp = await mkdtemp(join(tmpdir(), "record-runs-"));
 try {
   const logger = pino({ level: "warn" });
   // No GitHub App configured: the dry-run publisher, nothing leaves the machine.
-  const deps = createPipelineDeps(
-    loadWorkerConfig({
-      ARCHIVE_DIR: join(tmp, "archive"),
-      SPOOL_DIR: join(tmp, "spool"),
-      WORK_DIR: join(tmp, "work"),
-      CLONE_CACHE_DIR: join(tmp, "clones"),
-      CLUSTER_STATE_FILE: join(tmp, "groups.json"),
-      LOG_LEVEL: "warn",
-    }),
-    logger,
-  );
+  const deps = createLocalDeps(tmp, logger, { logLevel: "warn" });
   const origin = await createFixtureRepo(join(tmp, "origin"));
   let mainSha = "";
   const plan: { name: RecordingName; slowdown: number; trigger: "push" | "pull_request" }[] = [
