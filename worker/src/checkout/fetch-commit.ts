@@ -57,6 +57,11 @@ function checkInputs(o: FetchCommitOptions): void {
     );
 }
 
+/** The clone cache's bare repository of `repository` (owner/repo). */
+export function bareRepoPath(cacheDir: string, repository: string): string {
+  return join(cacheDir, "repos", `${repository.replace("/", "__")}.git`);
+}
+
 async function exists(path: string): Promise<boolean> {
   try {
     await stat(path);
@@ -72,7 +77,7 @@ async function exists(path: string): Promise<boolean> {
  */
 export async function fetchCommit(o: FetchCommitOptions): Promise<Checkout> {
   checkInputs(o);
-  const bare = join(o.cacheDir, "repos", `${o.repository.replace("/", "__")}.git`);
+  const bare = bareRepoPath(o.cacheDir, o.repository);
   const dir = join(o.cacheDir, "work", o.workName);
   const signal = o.signal ? { signal: o.signal } : {};
   // The token goes in git's environment, not on its command line, where `ps` would show it.

@@ -1,5 +1,4 @@
-import { join } from "node:path";
-import { CheckoutInputError } from "./fetch-commit.js";
+import { bareRepoPath, CheckoutInputError } from "./fetch-commit.js";
 import { GitError, runGit, tokenHeaderConfig } from "./run-git.js";
 
 export interface ResolveRefOptions {
@@ -33,7 +32,7 @@ export async function resolveRef(o: ResolveRefOptions): Promise<string> {
     throw new CheckoutInputError(
       `--compare ${JSON.stringify(o.ref)} is not a branch, tag or commit name`,
     );
-  const bare = join(o.cacheDir, "repos", `${o.repository.replace("/", "__")}.git`);
+  const bare = bareRepoPath(o.cacheDir, o.repository);
   const secretConfig = tokenHeaderConfig(o.token);
   const git = (args: string[]) =>
     runGit(["--git-dir", bare, ...args], {
