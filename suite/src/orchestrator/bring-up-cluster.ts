@@ -37,6 +37,8 @@ export async function bringUpCluster(
     });
     if (ready.unreachable)
       unreachable = `cluster unreachable at ${o.distributed.apiUrl}: ${ready.lastStatus}`;
+    else if (ready.failed)
+      unreachable = `server at ${o.distributed.apiUrl} answered that it is not usable: ${ready.lastStatus}`;
     else if (!ready.ready)
       progress.note(
         `cluster at ${o.distributed.apiUrl} not ready: ${ready.lastStatus}; validating anyway`,
