@@ -1,0 +1,125 @@
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { RunResult } from "@mlxbench/proto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLlamaLikeServer, type LlamaLikeServer } from "../testing/index.js";
+import { runCli } from "./run-cli.js";
+
+// `mlxbench suite` against a server that speaks only the OpenAI API, in llama.cpp's shapes.
+
+let server: LlamaLikeServer;
+let dir: string;
+let closedPort: number;
+
+beforeAll(async () => {
+  server = await startLlamaLikeServer({ loadingAnswers: 2 });
+  dir = await mkdtemp(join(tmpdir(), "mlxbench-openai-"));
+  // A port nothing listens on, for the gRPC side the MLX target expects.
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
+  closedPort = (probe.address() as AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+});
+
+afterAll(async () => {
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function runSuite(name: string, extra: string[]) {
+  const outputDir = join(dir, name);
+  let out = "";
+  let err = "";
+  const code = await runCli(
+    [
+      "suite",
+      "--quick",
+      "--api-url",
+      server.url,
+      "--output-dir",
+      outputDir,
+      "--readiness-timeout",
+      "30",
+      "--iterations-validation",
+      "1",
+      "--concurrent-requests",
+      "2",
+      "--tensor-iterations",
+      "2",
+      "--inference-iterations",
+      "2",
+      "--iterations-performance",
+      "1",
+      ...extra,
+    ],
+    {
+      stdout: { write: (s: string) => (out += s) },
+      stderr: { write: (s: string) => ((err += s), true), isTTY: false },
+      cwd: dir,
+    },
+  );
+  const files = (await readdir(outputDir)).filter((f) => f.startsWith("run_result_"));
+  const result = RunResult.parse(
+    JSON.parse(await readFile(join(outputDir, files[0] ?? ""), "utf8")),
+  );
+  return { code, out, err, result, outputDir };
+}
+
+describe("mlxbench suite against an OpenAI-compatible server (llama.cpp's shapes)", () => {
+  it("--target openai: exits 0, the gRPC parts not applicable, absolute paths printed", async () => {
+    const healthBefore = server.hits["/health"] ?? 0;
+    const run = await runSuite("openai", ["--target", "openai"]);
+    expect(run.code).toBe(0);
+    // Waited through the two "Loading model" answers, and stopped asking at the first ok.
+    expect((server.hits["/health"] ?? 0) - healthBefore).toBeLessThanOrEqual(4);
+    expect(run.result.validation?.status).toBe("PASS");
+    const fixes = Object.fromEntries(
+      (run.result.validation?.fixes ?? []).map((f) => [f.name, f.status]),
+    );
+    expect(fixes).toMatchObject({
+      grpc_tensor_serialization: "NOT_APPLICABLE",
+      device_discovery: "NOT_APPLICABLE",
+      grpc_communication: "NOT_APPLICABLE",
+      distributed_inference: "PASS",
+    });
+    const communication = run.result.components.find((c) => c.name === "communication");
+    expect(communication?.status).toBe("not_applicable");
+    expect(communication?.message).toMatch(/no gRPC side/);
+    expect(run.out).toContain(`Run result: ${run.outputDir}/run_result_`);
+    expect(run.out).not.toMatch(/\.\.\//);
+  });
+
+  it("--target mlx-cluster: the missing gRPC side is still a critical failure", async () => {
+    const run = await runSuite("mlx", [
+      "--target",
+      "mlx-cluster",
+      "--grpc-target",
+      `127.0.0.1:${closedPort}`,
+      "--skip-communication",
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.result.validation?.criticalFailures).toContain("grpc_communication");
+  });
+
+  it("no target set: detects openai from /distributed/status's 404 and says so", async () => {
+    const run = await runSuite("detected", []);
+    expect(run.err).toMatch(/target: openai \(detected: GET distributed\/status answered HTTP 404/);
+    expect(run.code).toBe(0);
+    expect(run.result.components.find((c) => c.name === "communication")?.status).toBe(
+      "not_applicable",
+    );
+  });
+
+  it("rejects an unknown --target, naming the choices", async () => {
+    let err = "";
+    const code = await runCli(["suite", "--target", "vllm"], {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => ((err += s), true), isTTY: false },
+      cwd: dir,
+    });
+    expect(code).toBe(2);
+    expect(err).toContain('--target must be mlx-cluster or openai, got "vllm"');
+  });
+});
