@@ -89,6 +89,28 @@ describe("mlxbench suite against an OpenAI-compatible server (llama.cpp's shapes
     expect(communication?.message).toMatch(/no gRPC side/);
     expect(run.out).toContain(`Run result: ${run.outputDir}/run_result_`);
     expect(run.out).not.toMatch(/\.\.\//);
+
+    // The full latency set at every load level, in the JSON, the report and a chart.
+    const comp = join(run.outputDir, "comprehensive");
+    const names = await readdir(comp);
+    expect(names.some((n) => n.startsWith("latency_vs_concurrency_"))).toBe(true);
+    const json = JSON.parse(
+      await readFile(join(comp, names.find((n) => n.endsWith(".json")) ?? ""), "utf8"),
+    ) as { throughput: { concurrency: number; latency: Record<string, unknown> }[] };
+    expect(json.throughput.map((p) => p.concurrency)).toEqual([1, 2]);
+    for (const p of json.throughput) {
+      for (const m of ["ttftMs", "itlMs", "tpotMs", "e2eMs"])
+        expect(p.latency[m], `${m} at ${p.concurrency}`).toMatchObject({
+          p50: expect.any(Number),
+          p90: expect.any(Number),
+          p95: expect.any(Number),
+          p99: expect.any(Number),
+        });
+      expect(p.latency.goodputRequestsPerS).toBeNull();
+    }
+    const report = await readFile(join(comp, names.find((n) => n.endsWith(".md")) ?? ""), "utf8");
+    expect(report).toContain("### Latency at each load");
+    expect(report).toMatch(/!\[latency percentiles vs concurrency\]\(latency_vs_concurrency_/);
   });
 
   it("--target mlx-cluster: the missing gRPC side is still a critical failure", async () => {
