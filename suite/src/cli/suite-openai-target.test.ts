@@ -99,17 +99,30 @@ describe("mlxbench suite against an OpenAI-compatible server (llama.cpp's shapes
     ) as { throughput: { concurrency: number; latency: Record<string, unknown> }[] };
     expect(json.throughput.map((p) => p.concurrency)).toEqual([1, 2]);
     for (const p of json.throughput) {
-      for (const m of ["ttftMs", "itlMs", "tpotMs", "e2eMs"])
-        expect(p.latency[m], `${m} at ${p.concurrency}`).toMatchObject({
-          p50: expect.any(Number),
-          p90: expect.any(Number),
-          p95: expect.any(Number),
-          p99: expect.any(Number),
-        });
+      for (const m of ["ttftMs", "itlMs", "tpotMs", "e2eMs"]) {
+        const stats = p.latency[m] as Record<string, unknown> | null;
+        for (const q of ["p50", "p90", "p95", "p99"])
+          expect(typeof stats?.[q], `${m} ${q} at ${p.concurrency}`).toBe("number");
+      }
       expect(p.latency.goodputRequestsPerS).toBeNull();
     }
     const report = await readFile(join(comp, names.find((n) => n.endsWith(".md")) ?? ""), "utf8");
     expect(report).toContain("### Latency at each load");
+    // The server's own timings recorded per request, and the client's distance from them.
+    expect(report).toContain("### Client against the server's own timings");
+    const seq = (
+      JSON.parse(
+        await readFile(join(comp, names.find((n) => n.endsWith(".json")) ?? ""), "utf8"),
+      ) as {
+        latency: {
+          serverCalibration: { requests: number; withTimings: number } | null;
+          records: { completionId?: string; serverTimings?: Record<string, number> }[];
+        };
+      }
+    ).latency;
+    expect(seq.serverCalibration?.withTimings).toBe(seq.serverCalibration?.requests);
+    expect(seq.records[0]?.completionId).toMatch(/^chatcmpl-\d+$/);
+    expect(seq.records[0]?.serverTimings?.predicted_per_token_ms).toBe(2);
     expect(report).toMatch(/!\[latency percentiles vs concurrency\]\(latency_vs_concurrency_/);
   });
 

@@ -8,6 +8,7 @@ import {
 } from "../measure/index.js";
 import type { ProgressReporter } from "../deps.js";
 import { samplesOf, summarizeLoad } from "../load-summary.js";
+import { computeServerCalibration } from "../server-calibration.js";
 import type { ConcurrencyPoint } from "../results/index.js";
 
 /**
@@ -31,6 +32,7 @@ export async function measureConcurrencyPoint(
     e2eP50Ms: null,
     maxInFlight: 0,
     latency: computeLoadMetrics([], 0),
+    serverCalibration: null,
   };
   const records: RequestRecord[] = [];
   let measuredMs = 0;
@@ -66,5 +68,6 @@ export async function measureConcurrencyPoint(
     common.slo,
   );
   point.latency = latency;
+  point.serverCalibration = computeServerCalibration(records);
   return point;
 }

@@ -2,6 +2,7 @@ import type { MetricResult } from "@mlxbench/proto";
 import type { LoadSummary } from "../load-summary.js";
 import type { SerializationResult } from "../measure-serialization.js";
 import type { LoadMetrics, ResourceSummary } from "../measure/index.js";
+import type { ServerCalibration } from "../server-calibration.js";
 
 /**
  * The full latency set of one load level, over every request of its repetitions: TTFT, ITL,
@@ -21,6 +22,8 @@ export interface ConcurrencyPoint {
   e2eP50Ms: number | null;
   maxInFlight: number;
   latency: LoadLatency;
+  /** The client against the server's own timings at this load; null when it reports none. */
+  serverCalibration: ServerCalibration | null;
 }
 
 export interface ComprehensiveResult {
