@@ -1,7 +1,7 @@
 import type { ComprehensiveResult } from "../../results/index.js";
 import { computeMedian } from "@mlxbench/verdict/stats";
 import { bullets, bytesLabel, num, pct, STATS_HEADER, statsRow, table } from "./format.js";
-import { renderLatencyAtLoad } from "./latency-at-load-table.js";
+import { renderCapacity, renderLatencyAtLoad } from "./latency-at-load-table.js";
 import { renderServerCalibration } from "./server-calibration-table.js";
 
 export function renderComprehensiveReport(
@@ -101,7 +101,7 @@ export function renderComprehensiveReport(
       "",
     );
     if (charts.concurrency) out.push(`![throughput vs concurrency](${charts.concurrency})`, "");
-    out.push(...renderLatencyAtLoad(c.throughput));
+    out.push(...renderCapacity(c.capacity), ...renderLatencyAtLoad(c.throughput));
     if (charts.latencyAtLoad)
       out.push(`![latency percentiles vs concurrency](${charts.latencyAtLoad})`, "");
   } else out.push("Not measured.", "");

@@ -1,5 +1,5 @@
 import type { Stats } from "@mlxbench/proto";
-import type { ConcurrencyPoint } from "../../results/index.js";
+import type { CapacityAtSlo, ConcurrencyPoint } from "../../results/index.js";
 import { num, pct, table } from "./format.js";
 
 /** `p50 / p90 / p95 / p99` of one metric in one cell, or n/a. */
@@ -46,6 +46,37 @@ export function renderLatencyAtLoad(points: readonly ConcurrencyPoint[]): string
         pct(l.successRate),
         errorsOf(l.errorsByClass),
       ]),
+    ),
+    "",
+  ];
+}
+
+/** "Capacity at SLO" (`--sweep`): the highest concurrency whose requests met the objectives. */
+export function renderCapacity(c: CapacityAtSlo | null): string[] {
+  if (!c) return [];
+  const objectives = [
+    c.slo.ttftMs !== undefined ? `TTFT ≤ ${c.slo.ttftMs} ms` : null,
+    c.slo.tpotMs !== undefined ? `TPOT ≤ ${c.slo.tpotMs} ms` : null,
+    c.slo.e2eMs !== undefined ? `E2E ≤ ${c.slo.e2eMs} ms` : null,
+  ].filter((x): x is string => x !== null);
+  const head =
+    c.concurrency === null
+      ? "**Capacity at SLO: none** — not even one request at a time met the SLO."
+      : `**Capacity at SLO: ${c.concurrency} concurrent requests**` +
+        (c.limitedBy === "max_concurrency"
+          ? ` (at least: every level up to the sweep's maximum of ${c.maxConcurrency} met it)`
+          : "") +
+        `, ${num(c.outputTokensPerS, 1)} output tok/s, goodput ${num(c.goodputRequestsPerS)} req/s.`;
+  return [
+    "### Capacity at SLO",
+    "",
+    `SLO: ${objectives.join(", ")}, met by at least ${pct(c.slo.minGoodShare, 0)} of a load's requests.`,
+    "",
+    head,
+    "",
+    table(
+      ["concurrency", "requests meeting the SLO", "meets"],
+      c.levels.map((l) => [l.concurrency, pct(l.goodShare), l.meetsSlo ? "yes" : "no"]),
     ),
     "",
   ];
