@@ -34,6 +34,9 @@ Suite:
   --quick                        reduced iterations for a fast run
   --skip-validation              skip the validation component
   --skip-communication           skip the communication component
+  --slo ttft_ms=MS,tpot_ms=MS,e2e_ms=MS
+                                 objectives for goodput at every load (config: slo)
+  --sweep                        find the capacity at the SLO instead of the fixed concurrency levels
   --baseline DIR                 compare with the run result of an earlier output directory
 
 Iterations (each a positive integer; quick-mode defaults in brackets):
