@@ -32,7 +32,7 @@ export const VerdictConfig = z
      * A worsening whose one-sided p against run-to-run noise is at most this, with the threshold in
      * its interval, is a close call for A/B pairs (each costs a confirmation on the cluster).
      */
-    closeCallP: z.number().gt(0).lt(1).default(0.2),
+    closeCallP: z.number().gt(0).lt(1).default(0.3),
     /** Family-wise level of the paired confirmation (Holm across confirmed metrics). */
     confirmAlpha: z.number().gt(0).lt(1).default(0.005),
     /** Share of pairs trimmed from each end in Yuen's paired test (from 10 pairs on); 0: plain t. */
