@@ -210,7 +210,11 @@ describe("judgePairs", () => {
     const p = testPairedLogRatio(pairs, { direction: "lower_is_better" }).worseP;
     expect(p).toBeGreaterThan(0.005);
     expect(p).toBeLessThan(0.01);
-    const strict = judgePairs(first.verdict, { [TTFT]: pairs }, config);
+    const strict = judgePairs(
+      first.verdict,
+      { [TTFT]: pairs },
+      parseVerdictConfig({ confirmAlpha: 0.005 }),
+    );
     expect(strict.metrics.find((x) => x.key === TTFT)?.outcome).toBe("unchanged");
     const loose = judgePairs(
       first.verdict,
@@ -218,6 +222,10 @@ describe("judgePairs", () => {
       parseVerdictConfig({ confirmAlpha: 0.01 }),
     );
     expect(loose.metrics.find((x) => x.key === TTFT)?.outcome).toBe("regressed");
+    // The default (0.02, chosen on the paired bench) confirms it too.
+    expect(config.confirmAlpha).toBe(0.02);
+    const byDefault = judgePairs(first.verdict, { [TTFT]: pairs }, config);
+    expect(byDefault.metrics.find((x) => x.key === TTFT)?.outcome).toBe("regressed");
   });
 
   it.each([
@@ -327,7 +335,7 @@ describe("decideNextStep", () => {
     });
     expect(deriveNextStepOptions(parseVerdictConfig({ confirmPairs: 6 }))).toMatchObject({
       confirmPairs: 6,
-      alpha: 0.005,
+      alpha: 0.02,
       power: 0.9,
       trim: 0.2,
     });
