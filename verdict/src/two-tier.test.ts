@@ -120,9 +120,9 @@ describe("testPairedLogRatio", () => {
     expect(plain.estimate).toBeGreaterThan(0.03);
     expect(Math.abs(yuen.estimate)).toBeLessThan(0.002);
     const nineCalm = calm.slice(2);
-    expect(
-      testPairedLogRatio(nineCalm, { direction: "lower_is_better", trim: 0.2 }),
-    ).toMatchObject({ method: "paired-t", trimmed: 0 });
+    expect(testPairedLogRatio(nineCalm, { direction: "lower_is_better", trim: 0.2 })).toMatchObject(
+      { method: "paired-t", trimmed: 0 },
+    );
     expect(() => testPairedLogRatio(calm, { direction: "lower_is_better", trim: 0.5 })).toThrow(
       /trim must be in \[0, 0\.5\)/,
     );
