@@ -72,7 +72,10 @@ export function assessReadiness(input: ReadinessInput): ReadinessAssessment {
     }
     if (v.summary.status === "PASS") {
       const passed = v.summary.fixes.filter((f) => f.critical && f.status === "PASS").length;
-      greenLights.push(`validation PASS: ${passed} of 4 critical fixes verified`);
+      const applicable = v.summary.fixes.filter(
+        (f) => f.critical && f.status !== "NOT_APPLICABLE",
+      ).length;
+      greenLights.push(`validation PASS: ${passed} of ${applicable} critical fixes verified`);
     }
   } else if (!input.unreachable && judged("validation")) {
     const outcome = input.components.find((c) => c.name === "validation");
@@ -143,6 +146,7 @@ export function assessReadiness(input: ReadinessInput): ReadinessAssessment {
     warnings.push("communication skipped: gRPC overhead not measured");
   } else if (
     !input.unreachable &&
+    !input.components.some((x) => x.name === "communication" && x.status === "not_applicable") &&
     judged("communication") &&
     !input.components.some((x) => x.name === "communication" && x.status === "failed")
   ) {

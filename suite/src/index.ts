@@ -48,6 +48,13 @@ export {
 } from "./suite-options.js";
 export { formatTimestamp, outputPaths, type OutputPaths } from "./output-paths.js";
 export { waitForReady, type ReadinessWait } from "./wait-for-ready.js";
+export { readHealth, type ReadHealthOptions } from "./read-health.js";
+export {
+  classifyHealth,
+  classifyModelsAnswer,
+  type HealthState,
+  type HealthVerdict,
+} from "./classify-health.js";
 export {
   systemClock,
   silentProgress,

@@ -1,5 +1,6 @@
 import type { LoadResult, RequestRecord } from "./measure/index.js";
 import { e2eOf, ttftOf, tpotOf } from "./measure/index.js";
+import { computeServerCalibration, type ServerCalibration } from "./server-calibration.js";
 
 /** One request as the reports keep it: enough to recompute every metric but the ITL. */
 export interface CompactRecord {
@@ -13,6 +14,10 @@ export interface CompactRecord {
   tokenSource: "usage" | "counted";
   streamed: boolean;
   error?: string;
+  /** The server's id of the answer, to find it in the server's own logs. */
+  completionId?: string;
+  /** The server's own timings of the answer as it sent them (llama.cpp's `timings`). */
+  serverTimings?: Record<string, number>;
 }
 
 /** A load's figures without the per-chunk timestamps, for the component JSON files. */
@@ -25,6 +30,8 @@ export interface LoadSummary {
   warnings: string[];
   /** Highest number of requests in flight at once, from the records (proves real concurrency). */
   maxInFlight: number;
+  /** The client against the server's own timings; null when the server reports none. */
+  serverCalibration: ServerCalibration | null;
   records: CompactRecord[];
 }
 
@@ -39,6 +46,8 @@ export function compactRecord(r: RequestRecord): CompactRecord {
     outputTokens: r.outputTokens,
     tokenSource: r.tokenSource,
     streamed: r.streamed,
+    ...(r.completionId !== undefined ? { completionId: r.completionId } : {}),
+    ...(r.serverTimings !== undefined ? { serverTimings: r.serverTimings } : {}),
     ...(r.error
       ? {
           error: `${r.error.class}${r.error.status ? ` ${r.error.status}` : ""}: ${r.error.message}`,
@@ -56,6 +65,7 @@ export function summarizeLoad(result: LoadResult): LoadSummary {
     calibration: result.calibration,
     warnings: result.warnings,
     maxInFlight: maxInFlight(result.records),
+    serverCalibration: computeServerCalibration(result.records),
     records: result.records.map(compactRecord),
   };
 }

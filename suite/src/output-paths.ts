@@ -24,6 +24,7 @@ export function outputPaths(outputDir: string, ts: string) {
     comprehensiveReport: join(dir.comprehensive, `benchmark_report_${ts}.md`),
     latencyChart: join(dir.comprehensive, `latency_distribution_${ts}.png`),
     concurrencyChart: join(dir.comprehensive, `throughput_vs_concurrency_${ts}.png`),
+    latencyLoadChart: join(dir.comprehensive, `latency_vs_concurrency_${ts}.png`),
     validationJson: join(dir.validation, `validation_results_${ts}.json`),
     validationReport: join(dir.validation, `validation_report_${ts}.md`),
     performanceJson: join(dir.performance, `performance_analysis_${ts}.json`),

@@ -1,5 +1,11 @@
 import { createHash } from "node:crypto";
-import type { CostConfig, FloorsConfig, MlxbenchConfig, SuiteRunConfig } from "@mlxbench/proto";
+import type {
+  CostConfig,
+  FloorsConfig,
+  MlxbenchConfig,
+  SuiteRunConfig,
+  SuiteTarget,
+} from "@mlxbench/proto";
 import { SuiteOptionsError } from "./errors.js";
 
 export interface PromptSpec {
@@ -15,6 +21,8 @@ export interface Target {
 
 /** Everything a suite run needs to know, after flags, config and defaults are merged. */
 export interface SuiteOptions {
+  /** What is measured (mlx-cluster: HTTP + gRPC; openai: HTTP only); absent: detected at start. */
+  target?: SuiteTarget;
   distributed: Target;
   /** Absent: no single-device baseline can be measured, and the report says so. */
   singleDevice?: Target;
@@ -50,6 +58,7 @@ export interface SuiteOptions {
 
 /** CLI flags in the seed's names; each one set overrides the config. */
 export interface SuiteFlags {
+  target?: SuiteTarget;
   apiUrl?: string;
   grpcTarget?: string;
   singleDeviceApiUrl?: string;
@@ -118,7 +127,9 @@ export function resolveSuiteOptions(
   const singleApi = flags.singleDeviceApiUrl ?? single.api_url;
   const singleGrpc = flags.singleDeviceGrpcTarget ?? single.grpc_target;
   const measureSingle = run.modes.includes("single-device");
+  const target = flags.target ?? config.cluster.target;
   const opts: SuiteOptions = {
+    ...(target ? { target } : {}),
     distributed: {
       apiUrl: flags.apiUrl ?? config.cluster.distributed.api_url,
       grpcTarget: flags.grpcTarget ?? config.cluster.distributed.grpc_target,

@@ -1,21 +1,25 @@
-import { getClusterJson, HealthBody } from "./cluster-http.js";
+import type { HealthState } from "./classify-health.js";
 import type { Clock } from "./deps.js";
-import { ClusterResponseError, ClusterUnreachableError, describeError } from "./errors.js";
+import { ClusterUnreachableError, describeError } from "./errors.js";
+import { readHealth } from "./read-health.js";
 
 export interface ReadinessWait {
   ready: boolean;
   /** Never got an HTTP answer: connection refused, unknown host, timeouts. */
   unreachable: boolean;
+  /** The server answered that it will not become ready (e.g. HTTP 401): we stopped asking. */
+  failed: boolean;
   waitedMs: number;
   attempts: number;
-  /** The last health body or the last error, for the report. */
+  /** The last health answer or the last error, for the report. */
   lastStatus: string;
   modelName?: string;
 }
 
 /**
- * Polls GET /health until `status == "healthy" && model_loaded` (the contract's ready), or the
- * timeout passes. Servers without model_loaded count as loaded when healthy.
+ * Polls the server's health (see classify-health.ts for the shapes of the common servers) and
+ * returns on the first ready answer, on an answer that says waiting will not help, or when the
+ * timeout passes.
  */
 export async function waitForReady(
   apiUrl: string,
@@ -33,30 +37,28 @@ export async function waitForReady(
   let attempts = 0;
   let lastStatus = "no answer yet";
   let answered = false;
+  const result = (state: HealthState | "timeout", modelName?: string): ReadinessWait => ({
+    ready: state === "ready",
+    unreachable: !answered,
+    failed: state === "failed",
+    waitedMs: opts.clock.monotonicMs() - started,
+    attempts,
+    lastStatus,
+    ...(modelName ? { modelName } : {}),
+  });
   for (;;) {
     attempts += 1;
     const remaining = opts.timeoutMs - (opts.clock.monotonicMs() - started);
     try {
-      const body = await getClusterJson(apiUrl, "health", HealthBody, {
+      const verdict = await readHealth(apiUrl, {
         timeoutMs: Math.max(250, Math.min(5000, remaining)),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
       answered = true;
-      lastStatus = `status=${body.status} model_loaded=${String(body.model_loaded ?? "n/a")}`;
-      if (body.status === "healthy" && body.model_loaded !== false) {
-        return {
-          ready: true,
-          unreachable: false,
-          waitedMs: opts.clock.monotonicMs() - started,
-          attempts,
-          lastStatus,
-          ...(body.model_name ? { modelName: body.model_name } : {}),
-        };
-      }
+      lastStatus = verdict.detail;
+      if (verdict.state !== "starting") return result(verdict.state, verdict.modelName);
     } catch (err) {
-      if (!(err instanceof ClusterUnreachableError || err instanceof ClusterResponseError))
-        throw err;
-      if (err instanceof ClusterResponseError) answered = true;
+      if (!(err instanceof ClusterUnreachableError)) throw err;
       lastStatus = describeError(err);
     }
     if (opts.signal?.aborted) throw opts.signal.reason;
@@ -65,9 +67,7 @@ export async function waitForReady(
       !answered && opts.unreachableAfterMs !== undefined
         ? Math.min(opts.unreachableAfterMs, opts.timeoutMs)
         : opts.timeoutMs;
-    if (elapsed + pollMs >= limit) {
-      return { ready: false, unreachable: !answered, waitedMs: elapsed, attempts, lastStatus };
-    }
+    if (elapsed + pollMs >= limit) return result("timeout");
     await new Promise((r) => setTimeout(r, pollMs));
   }
 }

@@ -43,8 +43,14 @@ export const DistributedModeConfig = ClusterModeConfig.extend({
   grpc_target: HostPort.default("localhost:50100"),
 }).strict();
 
+/** What the suite measures: the MLX cluster (HTTP + gRPC) or any OpenAI-compatible server (HTTP only). */
+export const SuiteTarget = z.enum(["mlx-cluster", "openai"]);
+export type SuiteTarget = z.infer<typeof SuiteTarget>;
+
 export const ClusterConfig = z
   .object({
+    /** Unset: detected from GET /distributed/status (answered: mlx-cluster; 404: openai). */
+    target: SuiteTarget.optional(),
     /** Seconds to wait for `/health` to report healthy with the model loaded. */
     readiness_timeout_s: z.number().positive().max(3600).default(120),
     distributed: DistributedModeConfig.prefault({}),

@@ -59,7 +59,8 @@ export type Fingerprint = z.infer<typeof Fingerprint>;
 export const FixStatus = z.object({
   name: z.string(),
   critical: z.boolean(),
-  status: z.enum(["PASS", "FAIL", "SKIPPED"]),
+  /** NOT_APPLICABLE: the target has no such part (an OpenAI-compatible server has no gRPC side). */
+  status: z.enum(["PASS", "FAIL", "SKIPPED", "NOT_APPLICABLE"]),
   message: z.string(),
 });
 export type FixStatus = z.infer<typeof FixStatus>;
@@ -73,7 +74,8 @@ export type ValidationSummary = z.infer<typeof ValidationSummary>;
 
 export const ComponentOutcome = z.object({
   name: z.enum(["validation", "comprehensive", "performance", "communication"]),
-  status: z.enum(["ok", "failed", "skipped", "not_available"]),
+  /** not_applicable: the target has nothing for this component to measure (message says why). */
+  status: z.enum(["ok", "failed", "skipped", "not_available", "not_applicable"]),
   message: z.string().optional(),
   durationMs: z.number().nonnegative(),
   files: z.array(z.string()),

@@ -19,6 +19,7 @@ export interface ParsedCli {
 }
 
 const OPTIONS = {
+  target: { type: "string" },
   "api-url": { type: "string" },
   "grpc-target": { type: "string" },
   "single-device-api-url": { type: "string" },
@@ -121,6 +122,11 @@ export function parseCli(argv: readonly string[]): ParsedCli {
     if (u !== undefined && !/^https?:\/\/[^\s]+$/.test(u))
       throw new CliUsageError(`--${name} must be an http(s) URL, got ${JSON.stringify(u)}`);
   }
+  const target = v.target;
+  if (target !== undefined && target !== "mlx-cluster" && target !== "openai")
+    throw new CliUsageError(
+      `--target must be mlx-cluster or openai, got ${JSON.stringify(target)}`,
+    );
   const readiness = v["readiness-timeout"];
   if (readiness !== undefined && !(Number(readiness) > 0)) {
     throw new CliUsageError(
@@ -133,6 +139,7 @@ export function parseCli(argv: readonly string[]): ParsedCli {
   const set = <K extends keyof SuiteFlags>(k: K, value: SuiteFlags[K] | undefined): void => {
     if (value !== undefined) flags[k] = value;
   };
+  set("target", target);
   set("apiUrl", v["api-url"]);
   set("grpcTarget", v["grpc-target"] ?? v.server);
   set("singleDeviceApiUrl", v["single-device-api-url"]);

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { pino } from "pino";
 import type { MlxbenchConfig } from "@mlxbench/proto";
 import { MlxbenchConfigError } from "@mlxbench/proto";
@@ -80,6 +80,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<0 | 1 
     if (err instanceof SuiteOptionsError) return fail(err.message);
     throw err;
   }
+  // An absolute --output-dir is printed as given; a relative one stays relative to the cwd.
+  const printAbsolute = isAbsolute(options.outputDir);
   options.outputDir = resolve(io.cwd, options.outputDir);
 
   const logger = pino(
@@ -118,13 +120,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<0 | 1 
     progress.finish();
     return fail(`the run stopped: ${err instanceof Error ? err.message : String(err)}`);
   }
-  io.stdout.write(describeOutcome(out, cli.command, io.cwd));
+  io.stdout.write(describeOutcome(out, cli.command, printAbsolute ? null : io.cwd));
   return out.runResult.exitCode;
 }
 
-function describeOutcome(out: SuiteRunOutput, command: Command, cwd: string): string {
+/** `cwd` null: print paths absolute (the user gave an absolute --output-dir). */
+function describeOutcome(out: SuiteRunOutput, command: Command, cwd: string | null): string {
   const r = out.runResult;
-  const rel = (p: string): string => relative(cwd, p) || p;
+  const rel = (p: string): string => {
+    if (cwd === null) return resolve(p);
+    const fromCwd = relative(cwd, p);
+    // A path that climbs out of the cwd reads better absolute than as ../../x.
+    return fromCwd === "" || fromCwd.startsWith("..") ? resolve(cwd, p) : fromCwd;
+  };
   const lines: string[] = [];
   if (command === "suite") {
     lines.push(`Deployment readiness: ${r.readiness.verdict} (exit code ${r.exitCode})`);

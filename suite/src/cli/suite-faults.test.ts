@@ -141,6 +141,7 @@ describe("mlxbench suite --quick against the reference cluster", () => {
       "comprehensive/benchmark_report_<ts>.md",
       "comprehensive/comprehensive_benchmark_<ts>.json",
       "comprehensive/latency_distribution_<ts>.png",
+      "comprehensive/latency_vs_concurrency_<ts>.png",
       "comprehensive/throughput_vs_concurrency_<ts>.png",
       "executive_summary_<ts>.md",
       "performance",

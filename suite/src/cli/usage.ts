@@ -14,6 +14,9 @@ Usage:
   mlxbench --help                          (mlxbench history --help for the import's options)
 
 Cluster:
+  --target mlx-cluster|openai    what is measured: the MLX cluster (HTTP + gRPC) or any
+                                 OpenAI-compatible server (HTTP only; gRPC parts not applicable).
+                                 Default: cluster.target, else detected from /distributed/status
   --api-url URL                  HTTP API of the cluster (default http://localhost:8100)
   --grpc-target HOST:PORT        gRPC address of rank 0, not the HTTP port (default localhost:50100)
   --single-device-api-url URL    the same model on one device, for the comparison
@@ -22,7 +25,7 @@ Cluster:
   --config FILE                  .mlxbench.yml (default: ./.mlxbench.yml when present)
   --profile pull_request|default_branch
                                  which suite options of the config apply (default pull_request)
-  --readiness-timeout SECONDS    wait this long for /health to report ready (config default 120)
+  --readiness-timeout SECONDS    wait this long for the server to report ready (config default 120)
   --model NAME                   model for chat requests (default: first of /v1/models)
   --hardware LABEL               hardware label of the result's fingerprint
 

@@ -1,8 +1,10 @@
+import type { SuiteTarget } from "@mlxbench/proto";
 import type { ClusterLifecycle } from "../cluster-lifecycle.js";
 import type { SuiteDeps } from "../deps.js";
 import { describeError } from "../errors.js";
 import type { SuiteOptions } from "../suite-options.js";
 import { waitForReady, type ReadinessWait } from "../wait-for-ready.js";
+import { detectTarget } from "./detect-target.js";
 
 export interface ClusterState {
   /** Why the cluster cannot be measured; null when it can. */
@@ -10,11 +12,13 @@ export interface ClusterState {
   ready: ReadinessWait | null;
   /** We started the distributed cluster, so we stop it at the end. */
   distributedStarted: boolean;
+  /** The configured target, else the detected one (mlx-cluster when nothing answered). */
+  target: SuiteTarget;
 }
 
 /** Starts the cluster when the config says how, and waits until it is ready. */
 export async function bringUpCluster(
-  o: Pick<SuiteOptions, "distributed" | "readinessTimeoutMs">,
+  o: Pick<SuiteOptions, "distributed" | "readinessTimeoutMs" | "target">,
   lifecycle: ClusterLifecycle | undefined,
   deps: SuiteDeps,
 ): Promise<ClusterState> {
@@ -22,6 +26,7 @@ export async function bringUpCluster(
   let unreachable: string | null = null;
   let ready: ReadinessWait | null = null;
   let distributedStarted = false;
+  let target: SuiteTarget = o.target ?? "mlx-cluster";
   progress.phase("waiting for the cluster", 0);
   try {
     if (lifecycle?.has("distributed")) {
@@ -37,10 +42,20 @@ export async function bringUpCluster(
     });
     if (ready.unreachable)
       unreachable = `cluster unreachable at ${o.distributed.apiUrl}: ${ready.lastStatus}`;
+    else if (ready.failed)
+      unreachable = `server at ${o.distributed.apiUrl} answered that it is not usable: ${ready.lastStatus}`;
     else if (!ready.ready)
       progress.note(
         `cluster at ${o.distributed.apiUrl} not ready: ${ready.lastStatus}; validating anyway`,
       );
+    if (!unreachable && o.target === undefined) {
+      const detected = await detectTarget(o.distributed.apiUrl, {
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      });
+      target = detected.target;
+      progress.note(detected.note);
+      logger.info({ target }, detected.note);
+    }
   } catch (err) {
     unreachable = `cluster could not be started: ${describeError(err)}`;
   }
@@ -48,5 +63,5 @@ export async function bringUpCluster(
     logger.error(unreachable);
     progress.note(unreachable);
   }
-  return { unreachable, ready, distributedStarted };
+  return { unreachable, ready, distributedStarted, target };
 }

@@ -17,6 +17,8 @@ export interface ComponentRunnerOptions {
   requested: readonly ComponentName[] | undefined;
   /** Why the cluster cannot be measured: every component but communication is not available. */
   unreachable: string | null;
+  /** Components the target has nothing for, and why (communication on an OpenAI-compatible server). */
+  notApplicable?: Partial<Record<ComponentName, string>>;
   /** Each component's outcome is appended here. */
   outcomes: ComponentOutcome[];
   out: ReportWriter;
@@ -40,6 +42,12 @@ export function createComponentRunner(o: ComponentRunnerOptions, deps: SuiteDeps
           durationMs: 0,
           files: [],
         });
+      return null;
+    }
+    const why = o.notApplicable?.[name];
+    if (why !== undefined) {
+      outcomes.push({ name, status: "not_applicable", message: why, durationMs: 0, files: [] });
+      progress.note(`${name} not applicable: ${why}`);
       return null;
     }
     if (o.unreachable && name !== "communication") {

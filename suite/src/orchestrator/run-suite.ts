@@ -53,10 +53,19 @@ export async function runSuite(input: SuiteRunInput, deps: SuiteDeps): Promise<S
 
   const cluster: ClusterState = needsHttp
     ? await bringUpCluster(o, lifecycle, deps)
-    : { unreachable: null, ready: null, distributedStarted: false };
-  const { unreachable, ready } = cluster;
+    : {
+        unreachable: null,
+        ready: null,
+        distributedStarted: false,
+        target: o.target ?? "mlx-cluster",
+      };
+  const { unreachable, ready, target } = cluster;
+  const notApplicable =
+    target === "openai"
+      ? { communication: "target openai: an OpenAI-compatible server has no gRPC side to measure" }
+      : {};
   const component = createComponentRunner(
-    { selected, requested: input.components, unreachable, outcomes, out },
+    { selected, requested: input.components, unreachable, notApplicable, outcomes, out },
     deps,
   );
 
@@ -67,6 +76,7 @@ export async function runSuite(input: SuiteRunInput, deps: SuiteDeps): Promise<S
         runValidation(
           {
             target: o.distributed,
+            suiteTarget: target,
             readinessTimeoutMs: ready?.ready ? 5000 : Math.min(o.readinessTimeoutMs, 5000),
             expectedDevices: o.expectedDevices,
             validationIterations: o.validationIterations,

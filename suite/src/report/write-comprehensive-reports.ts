@@ -3,7 +3,11 @@ import { relative } from "node:path";
 import { finiteOrNull } from "../metric.js";
 import type { OutputPaths } from "../output-paths.js";
 import type { ComprehensiveResult } from "../results/index.js";
-import { latencyDistributionChart, throughputVsConcurrencyChart } from "./charts/index.js";
+import {
+  latencyDistributionChart,
+  latencyVsConcurrencyChart,
+  throughputVsConcurrencyChart,
+} from "./charts/index.js";
 import { renderComprehensiveReport } from "./markdown/index.js";
 import type { ReportWriter } from "./report-writer.js";
 
@@ -32,14 +36,23 @@ export async function writeComprehensiveReports(
         ]),
       )
     : undefined;
+  const latencyLoadPng = c.throughput.some((p) => p.latency.e2eMs !== null)
+    ? await out.chart(
+        paths.latencyLoadChart,
+        latencyVsConcurrencyChart(
+          c.throughput.map((p) => ({ concurrency: p.concurrency, ...p.latency })),
+        ),
+      )
+    : undefined;
   const rel = (p?: string) => (p ? relative(paths.dir.comprehensive, p) : undefined);
   written.push(
-    ...[latencyPng, concurrencyPng].filter((p): p is string => p !== undefined),
+    ...[latencyPng, concurrencyPng, latencyLoadPng].filter((p): p is string => p !== undefined),
     await out.write(
       paths.comprehensiveReport,
       renderComprehensiveReport(c, {
         ...(latencyPng ? { latency: rel(latencyPng) ?? "" } : {}),
         ...(concurrencyPng ? { concurrency: rel(concurrencyPng) ?? "" } : {}),
+        ...(latencyLoadPng ? { latencyAtLoad: rel(latencyLoadPng) ?? "" } : {}),
       }),
     ),
   );

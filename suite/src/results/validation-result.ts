@@ -2,7 +2,8 @@ import type { MetricResult, ValidationSummary } from "@mlxbench/proto";
 import type { LoadSummary } from "../load-summary.js";
 import type { ReadinessWait } from "../wait-for-ready.js";
 
-export type CheckStatus = "PASS" | "FAIL" | "SKIPPED";
+/** NOT_APPLICABLE: the target has no such part (the gRPC checks on an OpenAI-compatible server). */
+export type CheckStatus = "PASS" | "FAIL" | "SKIPPED" | "NOT_APPLICABLE";
 
 export interface ValidationCheck {
   name: string;

@@ -11,11 +11,20 @@ export interface FixChecks {
   floors: ValidationCheck;
 }
 
-/** A fix fails when one of its checks failed, passes when one passed, else was skipped. */
+/**
+ * A fix fails when one of its checks failed, passes when one passed, is not applicable when all
+ * its checks are (the target has no such part), else was skipped.
+ */
 function fixStatus(name: string, critical: boolean, parts: ValidationCheck[]): FixStatus {
   const failed = parts.filter((c) => c.status === "FAIL");
   const passed = parts.filter((c) => c.status === "PASS");
-  const status = failed.length ? "FAIL" : passed.length ? "PASS" : "SKIPPED";
+  const status = failed.length
+    ? "FAIL"
+    : passed.length
+      ? "PASS"
+      : parts.every((c) => c.status === "NOT_APPLICABLE")
+        ? "NOT_APPLICABLE"
+        : "SKIPPED";
   const source = failed.length ? failed : parts;
   return {
     name,

@@ -1,4 +1,4 @@
-import type { MetricResult } from "@mlxbench/proto";
+import type { MetricResult, SuiteTarget } from "@mlxbench/proto";
 import type { SuiteDeps } from "../deps.js";
 import type { LoadResult } from "../measure/index.js";
 import { summarizeLoad } from "../load-summary.js";
@@ -28,7 +28,16 @@ export type ValidationOptions = Pick<
   | "prompts"
   | "floors"
   | "requestTimeoutMs"
-> & { target: Target };
+> & {
+  target: Target;
+  /** openai: the gRPC checks (devices, reachability, tensor round trip) are not applicable. */
+  suiteTarget?: SuiteTarget;
+};
+
+const NOT_APPLICABLE = {
+  status: "NOT_APPLICABLE",
+  message: "target openai: an OpenAI-compatible server has no gRPC or /distributed side",
+} as const;
 
 /**
  * Validates that the cluster works: readiness, device discovery, gRPC reachability of every
@@ -66,8 +75,9 @@ export async function runValidation(
 
   // 2. device discovery
   const found: DiscoveredDevices = { addresses: [], model: readiness.modelName ?? null };
+  const grpcSide = opts.suiteTarget !== "openai";
   const discovery = await timed("device_discovery", () =>
-    discoverDevices(apiUrl, opts.expectedDevices, found),
+    grpcSide ? discoverDevices(apiUrl, opts.expectedDevices, found) : NOT_APPLICABLE,
   );
 
   // 3. gRPC reachability of every device, and 4. a tensor round trip through each
@@ -75,9 +85,13 @@ export async function runValidation(
   const roundTripMs: number[] = [];
   const targets = grpcTargetsOf(found.addresses, opts.target.grpcTarget);
   const reach = await timed("grpc_reachability", () =>
-    checkGrpcReachability(targets, opts.validationIterations, clock, probes, roundTripMs),
+    grpcSide
+      ? checkGrpcReachability(targets, opts.validationIterations, clock, probes, roundTripMs)
+      : NOT_APPLICABLE,
   );
-  const serialization = await timed("tensor_round_trip", () => checkTensorRoundTrip(probes));
+  const serialization = await timed("tensor_round_trip", () =>
+    grpcSide ? checkTensorRoundTrip(probes) : NOT_APPLICABLE,
+  );
   if (roundTripMs.length) {
     metrics.push(
       makeMetric({

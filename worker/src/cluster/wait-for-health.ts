@@ -1,3 +1,5 @@
+import { readHealth } from "@mlxbench/suite";
+
 export interface HealthWait {
   ready: boolean;
   /** The last thing /health said, or why it could not be reached. */
@@ -5,8 +7,10 @@ export interface HealthWait {
 }
 
 /**
- * Polls `GET {apiUrl}/health` until `status == "healthy" && model_loaded`, the timeout, an abort,
- * or `stopEarly()` returning a reason (the start command died).
+ * Polls the server's health until it is ready — in the suite's reading of the common servers'
+ * shapes (mlxbench's `healthy` + `model_loaded`, llama.cpp and mlx_lm `{"status":"ok"}`, vLLM's
+ * empty 200, Ollama's /v1/models) — or says it never will, the timeout, an abort, or
+ * `stopEarly()` returning a reason (the start command died).
  */
 export async function waitForHealth(
   apiUrl: string,
@@ -19,25 +23,22 @@ export async function waitForHealth(
     clock?: { now(): number };
   },
 ): Promise<HealthWait> {
-  const url = `${apiUrl.replace(/\/+$/, "")}/health`;
   const clock = opts.clock ?? { now: () => Date.now() };
   const deadline = clock.now() + opts.timeoutMs;
   let lastStatus = "not polled";
   for (;;) {
     opts.signal?.throwIfAborted();
     try {
-      const res = await fetch(url, {
-        signal: AbortSignal.timeout(Math.max(500, Math.min(5000, deadline - clock.now()))),
+      const verdict = await readHealth(apiUrl, {
+        timeoutMs: Math.max(500, Math.min(5000, deadline - clock.now())),
+        ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      const body = (await res.json().catch(() => null)) as {
-        status?: unknown;
-        model_loaded?: unknown;
-      } | null;
-      if (res.ok && body?.status === "healthy" && body.model_loaded === true)
-        return { ready: true, lastStatus: "healthy" };
-      lastStatus = `HTTP ${res.status}, status ${String(body?.status)}, model_loaded ${String(body?.model_loaded)}`;
+      lastStatus = verdict.detail;
+      if (verdict.state === "ready") return { ready: true, lastStatus };
+      if (verdict.state === "failed") return { ready: false, lastStatus };
     } catch (err) {
-      lastStatus = `unreachable: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`;
+      opts.signal?.throwIfAborted();
+      lastStatus = `unreachable: ${(err as Error).message}`;
     }
     const early = opts.stopEarly?.();
     if (early) return { ready: false, lastStatus: `${early} (last health: ${lastStatus})` };

@@ -7,3 +7,4 @@ export {
   type ConcurrencySeries,
   type ModeBars,
 } from "./suite-charts.js";
+export { latencyVsConcurrencyChart, type LatencyAtLoad } from "./latency-vs-concurrency-chart.js";

@@ -1,10 +1,12 @@
 import type { ComprehensiveResult } from "../../results/index.js";
 import { computeMedian } from "@mlxbench/verdict/stats";
 import { bullets, bytesLabel, num, pct, STATS_HEADER, statsRow, table } from "./format.js";
+import { renderLatencyAtLoad } from "./latency-at-load-table.js";
+import { renderServerCalibration } from "./server-calibration-table.js";
 
 export function renderComprehensiveReport(
   c: ComprehensiveResult,
-  charts: { latency?: string; concurrency?: string },
+  charts: { latency?: string; concurrency?: string; latencyAtLoad?: string },
 ): string {
   const l = c.latency;
   const out = [
@@ -99,7 +101,19 @@ export function renderComprehensiveReport(
       "",
     );
     if (charts.concurrency) out.push(`![throughput vs concurrency](${charts.concurrency})`, "");
+    out.push(...renderLatencyAtLoad(c.throughput));
+    if (charts.latencyAtLoad)
+      out.push(`![latency percentiles vs concurrency](${charts.latencyAtLoad})`, "");
   } else out.push("Not measured.", "");
+  out.push(
+    ...renderServerCalibration([
+      { load: "one at a time", calibration: l?.serverCalibration ?? null },
+      ...c.throughput.map((p) => ({
+        load: `concurrency ${p.concurrency}`,
+        calibration: p.serverCalibration,
+      })),
+    ]),
+  );
   out.push("## Memory and resources", "");
   const r = c.resources;
   if (r) {

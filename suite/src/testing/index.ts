@@ -1,0 +1,5 @@
+export {
+  startLlamaLikeServer,
+  type LlamaLikeServer,
+  type LlamaLikeServerOptions,
+} from "./start-llama-like-server.js";
