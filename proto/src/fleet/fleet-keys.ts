@@ -18,3 +18,13 @@ export function clusterClaimKey(prefix: string, fingerprint: string): string {
 export function runnerKeyPattern(prefix: string): string {
   return `${prefix}fleet:runner:*`;
 }
+
+/** Hash repo → jobs queued or running in one pool: the per-repository fair tag of priorities. */
+export function fairTagKey(prefix: string, label: string): string {
+  return `${prefix}fleet:fair:${label}`;
+}
+
+/** A pull request's fleet record: head sha and its jobs in every pool (JSON). */
+export function fleetPullKey(prefix: string, repo: string, number: number): string {
+  return `${prefix}fleet:pull:${repo.toLowerCase()}#${number}`;
+}
