@@ -121,9 +121,11 @@ async function historyAndPr(prRecording: RecordingName, pr: number) {
   const { repo, origin } = await freshRepo();
   const config = parseConfigYaml(recording("main-1").configYaml);
   let mainSha = "";
+  let baselineJobId = "";
   for (const name of MAIN_RECORDINGS) {
     mainSha = await origin.commit({ ".mlxbench.yml": recording(name).configYaml }, name);
     const push = makeJob({ repo, cloneUrl: origin.dir, sha: mainSha, trigger: "push" });
+    baselineJobId = push.jobId;
     await archiveJudgedRun(
       deps.store,
       push,
@@ -140,7 +142,7 @@ async function historyAndPr(prRecording: RecordingName, pr: number) {
       pullRequest: { number: pr, baseSha: mainSha },
     });
   const first = await judgeAndPublish(await prJob(prRecording), prRecording, config);
-  return { repo, mainSha, config, pr: first, prJob };
+  return { repo, mainSha, baselineJobId, config, pr: first, prJob };
 }
 
 describe("the verdict of recorded runs, judged and published by the pipeline", () => {
@@ -166,7 +168,9 @@ describe("the verdict of recorded runs, judged and published by the pipeline", (
   });
 
   it("never fails a PR with the same code: a lean within noise goes to A/B pairs; one PR comment", async () => {
-    const { pr, repo, mainSha, config } = await historyAndPr("same-code", 2);
+    const { pr, repo, mainSha, baselineJobId, config } = await historyAndPr("same-code", 2);
+    // Named as the archive names it, so the baseline's page and compare resolve.
+    expect(pr.verdict.baseline?.runId).toBe(baselineJobId);
     // The screen alone (no pairs are recorded here): with closeCallP a worsening that merely leans
     // against run-to-run noise is a close call, so this run is inconclusive and asks for A/B pairs,
     // never a failure. pipeline-confirmation.test.ts runs the pairs and ends such a PR green.
