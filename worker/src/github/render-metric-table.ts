@@ -4,6 +4,7 @@ import {
   formatInterval,
   formatMde,
   formatThreshold,
+  type ChangeLabel,
   type DescribedMetric,
   type MetricVerdict,
 } from "@mlxbench/verdict";
@@ -38,12 +39,23 @@ function medianOf(m: MetricResult): number | null {
  */
 export function renderMde(m: Pick<MetricVerdict, "mdePct" | "evidence">): string {
   if (m.mdePct === null || !Number.isFinite(m.mdePct)) return "—";
-  return `±${formatMde(m.mdePct)} %${m.evidence?.runNoiseAssumed ? "*" : ""}`;
+  const star = m.evidence?.runNoiseAssumed ? "*" : "";
+  // Past 1000 % the number says only "nothing is detectable"; its digits are noise themselves.
+  return m.mdePct > 1000 ? `> ±1000 %${star}` : `±${formatMde(m.mdePct)} %${star}`;
 }
 
-/** Whether a row belongs in the visible table: gated, or its label says something moved or is open. */
+const CHANGED = new Set<ChangeLabel>([
+  "regressed",
+  "improved",
+  "unconfirmed_worse",
+  "unconfirmed_better",
+  "missing",
+  "invalid",
+]);
+
+/** Whether a row belongs in the visible table: gated, or it changed (or broke) past its threshold. */
 export function isShownFirst(d: DescribedMetric): boolean {
-  return d.metric.gated || d.description.label !== "unchanged";
+  return d.metric.gated || CHANGED.has(d.description.label);
 }
 
 /**

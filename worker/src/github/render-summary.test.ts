@@ -123,6 +123,14 @@ describe("renderSummary", () => {
       runResult: null,
     });
     expect(assumed).toContain("| ±12 %* |");
+    const blunt = renderSummary({
+      conclusion: "success",
+      reason: "no regression",
+      commit: "c".repeat(40),
+      verdict: verdict([{ ...measured, mdePct: 1.7e17, evidence: evidence(3) }]),
+      runResult: null,
+    });
+    expect(blunt).toContain("| > ±1000 % |");
     expect(assumed).toContain(
       "⚠️ Run-to-run noise was **assumed** for 1 of 1 metrics (marked *): the default branch has 0 earlier runs of this setup",
     );
