@@ -80,9 +80,10 @@ describe("renderSummary", () => {
       runUrl: "https://x.example/reports/o/r/runs/push-2",
     });
     const [visible = "", collapsed = ""] = text.split("<details>");
-    expect(
-      visible.trimEnd().split("\n").length + text.split("</details>")[1]!.trim().split("\n").length,
-    ).toBeLessThanOrEqual(30);
+    const after = text.split("</details>")[1] ?? "";
+    // What a reader sees before opening anything: the lines outside <details>, plus its summary line.
+    const seen = visible.trimEnd().split("\n").length + 1 + after.trim().split("\n").length;
+    expect(seen).toBeLessThanOrEqual(30);
     expect(visible.split("\n").filter((l) => l.startsWith("| ["))).toHaveLength(4);
     expect(visible).toContain("inference.tpot_ms");
     expect(collapsed).toMatch(/^<summary>48 more metrics<\/summary>/);
