@@ -311,7 +311,7 @@ describe("the worker end to end", () => {
       expect(statusHistory(run)).toEqual(["queued", "in_progress", "completed"]);
       expect(MEASURED).toContain(run.conclusion);
       // The baseline found is the run of the PR's merge base, this test's own push.
-      expect(String(run.output?.summary)).toContain("compared with run `");
+      expect(String(run.output?.summary)).toContain(`against baseline [\`${base.jobId}\``);
       expect(String(run.output?.summary)).toContain(`(\`${t.mainSha.slice(0, 12)}\`)`);
       expect(run.actions.map((a) => (a as { identifier: string }).identifier)).toEqual([
         "rerun-full",
