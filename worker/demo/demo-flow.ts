@@ -95,7 +95,9 @@ try {
   const total = ((performance.now() - started) / 1000).toFixed(0);
   console.log(`\nThe demo ran ${STEPS.length} pipeline runs in ${total} s.`);
   if (gh.violations.length > 0)
-    console.log(`GitHub double: ${gh.violations.length} request(s) off GitHub's OpenAPI description`);
+    console.log(
+      `GitHub double: ${gh.violations.length} request(s) off GitHub's OpenAPI description`,
+    );
 } catch (err) {
   await cleanUp();
   throw err;
