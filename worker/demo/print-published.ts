@@ -18,9 +18,9 @@ export function formatPublished(r: DemoResult, pagesUrl: string, repo: string): 
     const output = r.check.output ?? {};
     out.push(
       `\n  Check run "${r.check.name}" — ${r.check.status}, conclusion ${r.check.conclusion ?? "none"}`,
-      `  title: ${String(output["title"] ?? "")}`,
+      `  title: ${text(output["title"])}`,
       "  summary:",
-      indent(String(output["summary"] ?? "")),
+      indent(text(output["summary"])),
     );
     if (typeof output["text"] === "string" && output["text"].trim() !== "")
       out.push("  text (the check's details):", indent(output["text"]));
@@ -43,6 +43,10 @@ export function formatPagesIndex(pagesUrl: string, repo: string, results: DemoRe
       .filter((r) => r.step.pullRequest !== undefined)
       .map((r) => `  PR #${r.step.pullRequest} ${pagesUrl}/reports/${repo}/runs/${r.jobId}`),
   ].join("\n");
+}
+
+function text(v: unknown): string {
+  return typeof v === "string" ? v : "";
 }
 
 function firstLine(s: string): string {
