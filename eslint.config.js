@@ -34,7 +34,14 @@ export default tseslint.config(
   },
   {
     // entry points, benchmarks and CLIs talk to a terminal
-    files: ["**/main.ts", "**/bench/**", "**/cli/**", "**/*.test.ts", "**/*.test.tsx"],
+    files: [
+      "**/main.ts",
+      "**/bench/**",
+      "**/demo/**",
+      "**/cli/**",
+      "**/*.test.ts",
+      "**/*.test.tsx",
+    ],
     rules: { "no-console": "off" },
   },
   {
