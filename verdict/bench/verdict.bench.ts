@@ -7,6 +7,7 @@
 import { createRng, deriveSeed } from "../src/stats/index.js";
 import { parseVerdictConfig } from "../src/index.js";
 import { formatTable } from "./format-table.js";
+import { readConfigKnob, readNumberKnob, readOnlyKnobs } from "./read-knobs.js";
 import { runPairedMode, PAIRED_EFFECT, PAIRED_PAIRS, PAIRED_RUN_NOISE } from "./paired-mode.js";
 import {
   flagsPer100,
@@ -26,42 +27,12 @@ import {
   tableRate,
 } from "./simulated-table.js";
 
-const knob = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  const n = raw === undefined ? fallback : Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number ≥ 0, got ${raw}`);
-  return n;
-};
-
-const flag = (name: string): boolean => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "" || raw === "0") return false;
-  if (raw === "1") return true;
-  throw new Error(`${name} must be 1 or 0, got ${raw}`);
-};
-
-/** CONFIG: a JSON object of verdict config fields, laid over the defaults of every table. */
-function readConfigOverrides(): Record<string, unknown> {
-  const raw = process.env["CONFIG"];
-  if (raw === undefined || raw.trim() === "") return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (err) {
-    throw new Error(`CONFIG must be a JSON object of verdict config fields, got ${raw}`, {
-      cause: err,
-    });
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
-    throw new Error(`CONFIG must be a JSON object of verdict config fields, got ${raw}`);
-  return parsed as Record<string, unknown>;
-}
+const knob = (name: string, fallback: number): number =>
+  readNumberKnob(process.env, name, fallback);
 
 const SEED = knob("SEED", 7);
-const REAL_ONLY = flag("REAL_ONLY");
-const PAIRED_ONLY = flag("PAIRED_ONLY");
-if (REAL_ONLY && PAIRED_ONLY) throw new Error("REAL_ONLY and PAIRED_ONLY exclude each other");
-const overrides = readConfigOverrides();
+const { realOnly: REAL_ONLY, pairedOnly: PAIRED_ONLY } = readOnlyKnobs(process.env);
+const overrides = readConfigKnob(process.env);
 const config = parseVerdictConfig(overrides);
 
 async function main(): Promise<void> {
