@@ -54,6 +54,19 @@ export interface SuiteOptions {
   floors: FloorsConfig;
   /** Per-request timeout of inference calls. */
   requestTimeoutMs: number;
+  /** Objectives for goodput and the sweep; absent: no SLO (goodput null). */
+  slo?: SuiteSlo;
+  /** Find the capacity at the SLO rather than measure the fixed concurrency levels. */
+  sweep: boolean;
+  sweepMaxConcurrency: number;
+}
+
+export interface SuiteSlo {
+  ttftMs?: number;
+  tpotMs?: number;
+  e2eMs?: number;
+  /** Share of attempted requests that must meet every objective for a load to meet the SLO. */
+  minGoodShare: number;
 }
 
 /** CLI flags in the seed's names; each one set overrides the config. */
@@ -78,6 +91,9 @@ export interface SuiteFlags {
   communicationIterations?: number;
   readinessTimeoutS?: number;
   model?: string;
+  sweep?: boolean;
+  /** `--slo ttft_ms=500,tpot_ms=50`: overrides the config's objectives one by one. */
+  slo?: { ttft_ms?: number; tpot_ms?: number; e2e_ms?: number };
 }
 
 const KIB = 1024;
@@ -192,12 +208,37 @@ export function resolveSuiteOptions(
     gatedMetrics: [...config.gated_metrics],
     floors: config.floors,
     requestTimeoutMs: 60_000,
+    ...sloOf(config.slo, flags.slo),
+    sweep: flags.sweep ?? run.sweep,
+    sweepMaxConcurrency: run.sweep_max_concurrency,
   };
   checkSuiteOptions(opts);
   return opts;
 }
 
+function sloOf(
+  config: MlxbenchConfig["slo"],
+  flags: SuiteFlags["slo"] = {},
+): { slo?: SuiteSlo } {
+  const ttftMs = flags.ttft_ms ?? config.ttft_ms;
+  const tpotMs = flags.tpot_ms ?? config.tpot_ms;
+  const e2eMs = flags.e2e_ms ?? config.e2e_ms;
+  if (ttftMs === undefined && tpotMs === undefined && e2eMs === undefined) return {};
+  return {
+    slo: {
+      ...(ttftMs !== undefined ? { ttftMs } : {}),
+      ...(tpotMs !== undefined ? { tpotMs } : {}),
+      ...(e2eMs !== undefined ? { e2eMs } : {}),
+      minGoodShare: config.min_good_share,
+    },
+  };
+}
+
 function checkSuiteOptions(o: SuiteOptions): void {
+  if (o.sweep && !o.slo)
+    throw new SuiteOptionsError(
+      "--sweep needs an SLO to find the capacity at: set slo.ttft_ms, slo.tpot_ms or slo.e2e_ms in .mlxbench.yml, or pass --slo ttft_ms=500,tpot_ms=50",
+    );
   for (const [name, v] of Object.entries({
     "tensor iterations": o.tensorIterations,
     "inference iterations": o.inferenceIterations,
@@ -239,6 +280,9 @@ export function meaningfulSuiteOptions(o: SuiteOptions): Record<string, unknown>
     serializationSizes: o.serializationSizes,
     transferSizes: o.transferSizes,
     model: o.model,
+    // Only when used, so runs from before these options keep their hash.
+    ...(o.sweep ? { sweep: o.sweepMaxConcurrency } : {}),
+    ...(o.slo ? { slo: o.slo } : {}),
   };
 }
 

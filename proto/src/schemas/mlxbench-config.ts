@@ -111,6 +111,10 @@ export const SuiteRunConfig = z
     inference_iterations: Count.optional(),
     concurrent_requests: z.number().int().positive().max(1024).optional(),
     communication_iterations: Count.optional(),
+    /** Find the highest concurrency that meets `slo` (capacity at SLO) instead of the fixed sweep. */
+    sweep: z.boolean().default(false),
+    /** The sweep doubles concurrency from 1 up to this, then bisects between pass and fail. */
+    sweep_max_concurrency: z.number().int().positive().max(1024).default(64),
   })
   .strict();
 export type SuiteRunConfig = z.infer<typeof SuiteRunConfig>;
@@ -169,6 +173,18 @@ export const FloorsConfig = z
   .strict();
 export type FloorsConfig = z.infer<typeof FloorsConfig>;
 
+/** Service-level objectives per request; goodput counts requests meeting all that are set. */
+export const SloConfig = z
+  .object({
+    ttft_ms: z.number().positive().optional(),
+    tpot_ms: z.number().positive().optional(),
+    e2e_ms: z.number().positive().optional(),
+    /** Share of attempted requests that must meet every objective for a load to meet the SLO. */
+    min_good_share: z.number().min(0).max(1).default(0.95),
+  })
+  .strict();
+export type SloConfig = z.infer<typeof SloConfig>;
+
 /** Tier 2 of the verdict: the paired A/B/B/A run of merge-base and head for close calls. */
 export const ConfirmationConfig = z
   .object({
@@ -199,6 +215,7 @@ export const MlxbenchConfig = z
     gated_metrics: z.array(z.string().min(1)).default([...DEFAULT_GATED_METRICS]),
     confirmation: ConfirmationConfig.prefault({}),
     floors: FloorsConfig.prefault({}),
+    slo: SloConfig.prefault({}),
     gate: GateConfig.prefault({}),
   })
   .strict();

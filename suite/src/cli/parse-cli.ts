@@ -32,6 +32,8 @@ const OPTIONS = {
   hardware: { type: "string" },
   "output-dir": { type: "string" },
   quick: { type: "boolean" },
+  sweep: { type: "boolean" },
+  slo: { type: "string" },
   "skip-validation": { type: "boolean" },
   "skip-communication": { type: "boolean" },
   baseline: { type: "string" },
@@ -58,6 +60,26 @@ function positiveInt(flag: string, raw: string | undefined, max = 1_000_000): nu
     );
   }
   return Number(raw);
+}
+
+const SLO_KEYS = ["ttft_ms", "tpot_ms", "e2e_ms"] as const;
+
+/** `ttft_ms=500,tpot_ms=50`: each key once, each value a positive number of milliseconds. */
+function parseSlo(raw: string): NonNullable<SuiteFlags["slo"]> {
+  const slo: NonNullable<SuiteFlags["slo"]> = {};
+  for (const part of raw.split(",")) {
+    const [key, value, ...extra] = part.trim().split("=");
+    const k = SLO_KEYS.find((x) => x === key);
+    if (!k || value === undefined || extra.length)
+      throw new CliUsageError(
+        `--slo takes KEY=MS pairs with KEY one of ${SLO_KEYS.join(", ")}, got ${JSON.stringify(part)}`,
+      );
+    const ms = Number(value);
+    if (!(ms > 0) || !Number.isFinite(ms))
+      throw new CliUsageError(`--slo ${k} must be a positive number of ms, got ${JSON.stringify(value)}`);
+    slo[k] = ms;
+  }
+  return slo;
 }
 
 /** Parses argv (without node and script) strictly: an unknown flag or a bad value is a CliUsageError naming it. */
@@ -146,6 +168,8 @@ export function parseCli(argv: readonly string[]): ParsedCli {
   set("singleDeviceGrpcTarget", v["single-device-grpc-target"]);
   set("outputDir", v["output-dir"]);
   set("quick", v.quick);
+  set("sweep", v.sweep);
+  set("slo", v.slo === undefined ? undefined : parseSlo(v.slo));
   set("skipValidation", v["skip-validation"]);
   set("skipCommunication", v["skip-communication"]);
   set("baselineDir", v.baseline);

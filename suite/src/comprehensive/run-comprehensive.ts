@@ -1,15 +1,16 @@
 import type { MetricResult } from "@mlxbench/proto";
 import { runLoad, startResourceSampler } from "../measure/index.js";
-import type { LoadResult, ResourceSummary } from "../measure/index.js";
+import type { LoadResult, ResourceSummary, Slo } from "../measure/index.js";
 import type { SuiteDeps } from "../deps.js";
 import { describeError } from "../errors.js";
 import { summarizeLoad } from "../load-summary.js";
 import { measureSerialization } from "../measure-serialization.js";
-import type { ComprehensiveResult, ConcurrencyPoint } from "../results/index.js";
+import type { CapacityAtSlo, ComprehensiveResult, ConcurrencyPoint } from "../results/index.js";
 import type { SuiteOptions, Target } from "../suite-options.js";
 import { latencyMetrics, resourceMetrics, throughputMetrics } from "./comprehensive-metrics.js";
 import { concurrencyLevels } from "./concurrency-levels.js";
 import { measureConcurrencyPoint } from "./measure-concurrency-point.js";
+import { sweepCapacity } from "./sweep-capacity.js";
 
 export type ComprehensiveOptions = Pick<
   SuiteOptions,
@@ -22,7 +23,11 @@ export type ComprehensiveOptions = Pick<
   | "prompts"
   | "quick"
   | "requestTimeoutMs"
-> & { target: Target; skipInference?: boolean };
+> &
+  Partial<Pick<SuiteOptions, "slo" | "sweep" | "sweepMaxConcurrency">> & {
+    target: Target;
+    skipInference?: boolean;
+  };
 
 /**
  * Tensor serialization with the codec, inference latency over the prompt set (one request at
@@ -46,7 +51,8 @@ export async function runComprehensive(
   errors.push(...serialization.failures);
 
   let latency: LoadResult | null = null;
-  const throughput: ConcurrencyPoint[] = [];
+  let throughput: ConcurrencyPoint[] = [];
+  let capacity: CapacityAtSlo | null = null;
   let resources: ResourceSummary | null = null;
   if (!opts.skipInference) {
     const common = {
@@ -55,6 +61,7 @@ export async function runComprehensive(
       ...(opts.prompts.length ? { prompts: opts.prompts } : {}),
       timeoutMs: opts.requestTimeoutMs,
       ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(opts.slo ? { slo: sloOf(opts.slo) } : {}),
     };
     const sampler = startResourceSampler({ apiUrl: opts.target.apiUrl });
     let totalTokens = 0;
@@ -74,24 +81,24 @@ export async function runComprehensive(
       countTokens(latency);
       metrics.push(...latencyMetrics(latency.records));
 
-      const levels = concurrencyLevels(opts.concurrentRequests, opts.quick);
       const reps = Math.max(
         1,
         opts.quick ? Math.min(opts.performanceIterations, 3) : opts.performanceIterations,
       );
-      progress.phase("throughput under concurrency", levels.length * reps);
-      for (const c of levels) {
-        const point = await measureConcurrencyPoint(
-          common,
-          c,
-          reps,
-          (res) => {
-            countTokens(res);
-            warnings.push(...res.warnings);
-          },
-          progress,
-        );
-        throughput.push(point);
+      const each = (res: LoadResult): void => {
+        countTokens(res);
+        warnings.push(...res.warnings);
+      };
+      if (opts.sweep && opts.slo) {
+        const max = opts.sweepMaxConcurrency ?? 64;
+        const swept = await sweepCapacity(common, { slo: opts.slo, max, reps }, each, progress);
+        throughput = swept.points;
+        capacity = swept.capacity;
+      } else {
+        const levels = concurrencyLevels(opts.concurrentRequests, opts.quick);
+        progress.phase("throughput under concurrency", levels.length * reps);
+        for (const c of levels)
+          throughput.push(await measureConcurrencyPoint(common, c, reps, each, progress));
       }
       const top = throughput[throughput.length - 1];
       if (top) metrics.push(...throughputMetrics(top));
@@ -115,11 +122,21 @@ export async function runComprehensive(
     serialization,
     latency: latency ? summarizeLoad(latency) : null,
     throughput,
+    capacity,
     resources,
     metrics,
     warnings: [...new Set(warnings)],
     errors,
     model: latency?.model ?? null,
     streamingMeasurable: latency?.metrics.streamingMeasurable ?? null,
+  };
+}
+
+/** The suite's SLO in the measurement client's terms (objectives only). */
+function sloOf(slo: NonNullable<ComprehensiveOptions["slo"]>): Slo {
+  return {
+    ...(slo.ttftMs !== undefined ? { ttftMs: slo.ttftMs } : {}),
+    ...(slo.tpotMs !== undefined ? { tpotMs: slo.tpotMs } : {}),
+    ...(slo.e2eMs !== undefined ? { e2eMs: slo.e2eMs } : {}),
   };
 }

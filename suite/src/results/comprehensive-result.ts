@@ -3,6 +3,20 @@ import type { LoadSummary } from "../load-summary.js";
 import type { SerializationResult } from "../measure-serialization.js";
 import type { LoadMetrics, ResourceSummary } from "../measure/index.js";
 import type { ServerCalibration } from "../server-calibration.js";
+import type { SuiteSlo } from "../suite-options.js";
+
+/** The highest concurrency meeting the SLO (`--sweep`), and every level the sweep tried. */
+export interface CapacityAtSlo {
+  slo: SuiteSlo;
+  /** null: not even one request at a time meets the SLO. */
+  concurrency: number | null;
+  /** "max_concurrency": every level up to the cap met the SLO, so the capacity is at least that. */
+  limitedBy: "slo" | "max_concurrency";
+  maxConcurrency: number;
+  outputTokensPerS: number | null;
+  goodputRequestsPerS: number | null;
+  levels: { concurrency: number; goodShare: number; meetsSlo: boolean }[];
+}
 
 /**
  * The full latency set of one load level, over every request of its repetitions: TTFT, ITL,
@@ -34,6 +48,8 @@ export interface ComprehensiveResult {
   serialization: SerializationResult;
   latency: LoadSummary | null;
   throughput: ConcurrencyPoint[];
+  /** `--sweep` only: the capacity at the SLO; null otherwise. */
+  capacity: CapacityAtSlo | null;
   resources: ResourceSummary | null;
   metrics: MetricResult[];
   warnings: string[];
