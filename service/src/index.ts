@@ -21,3 +21,4 @@ export {
   InstallationNotFoundError,
   QueueUnavailableError,
 } from "./errors.js";
+export * from "./fleet/index.js";
