@@ -20,7 +20,12 @@ import {
 import { standInKeys } from "./fleet/stand-in-keys.js";
 
 const id = randomUUID();
-const env: FleetEnv = { queueName: `test-${id}`, keyPrefix: `test-${id}:`, beatMs: 300, lockMs: 1000 };
+const env: FleetEnv = {
+  queueName: `test-${id}`,
+  keyPrefix: `test-${id}:`,
+  beatMs: 300,
+  lockMs: 1000,
+};
 const REDIS = "redis://127.0.0.1:6379";
 const sha = (c: string) => c.repeat(40);
 let redis: Redis;
@@ -53,7 +58,8 @@ const spawnRunner = async (spec: Parameters<typeof startRunner>[1]) => {
   runners.push(r);
   return r;
 };
-const doneOf = async (jobId: string) => tally(await readEvents(redis, env.keyPrefix)).done.get(jobId);
+const doneOf = async (jobId: string) =>
+  tally(await readEvents(redis, env.keyPrefix)).done.get(jobId);
 
 beforeAll(async () => {
   redis = new Redis(REDIS, { maxRetriesPerRequest: 1 });
@@ -95,11 +101,17 @@ describe("a fleet of two pools", () => {
 
   it("refuses a second runner on a claimed cluster, naming the holder", async () => {
     await expect(
-      claimCluster({ redis, keyPrefix: env.keyPrefix, fingerprint: "a1", runnerId: "x", ttlMs: 5000 }),
+      claimCluster({
+        redis,
+        keyPrefix: env.keyPrefix,
+        fingerprint: "a1",
+        runnerId: "x",
+        ttlMs: 5000,
+      }),
     ).rejects.toThrow(ClusterClaimedError);
-    await expect(spawnRunner({ id: "intruder", labels: ["pool-a"], fingerprint: "a1" })).rejects.toThrow(
-      /ClusterClaimedError: cluster a1 is already driven by runner "a1"/,
-    );
+    await expect(
+      spawnRunner({ id: "intruder", labels: ["pool-a"], fingerprint: "a1" }),
+    ).rejects.toThrow(/ClusterClaimedError: cluster a1 is already driven by runner "a1"/);
   }, 30_000);
 
   it("holds a job for a pool whose runner stopped, says so, and runs it when the runner returns", async () => {
@@ -108,7 +120,10 @@ describe("a fleet of two pools", () => {
     const [out] = await enqueue("offline", ["pool-b"], sha("b"));
     expect(out).toMatchObject({ status: "queued", waitingForRunner: true });
     const fleet = await readFleet({ redis, keyPrefix: env.keyPrefix, queueFor, now: Date.now });
-    expect(fleet.pools.find((p) => p.label === "pool-b")).toMatchObject({ runnersOnline: 0, waiting: 1 });
+    expect(fleet.pools.find((p) => p.label === "pool-b")).toMatchObject({
+      runnersOnline: 0,
+      waiting: 1,
+    });
     await spawnRunner({ id: "b1", labels: ["pool-b"] });
     const done = await waitFor("the held job", () => doneOf("offline.pool-b"), 30_000);
     expect(done).toHaveLength(1);
@@ -124,7 +139,9 @@ describe("a fleet of two pools", () => {
     await setDuration("killed.pool-a", 3000);
     await enqueue("killed", ["pool-a"], sha("d"));
     const started = await waitFor("the long job to start", async () =>
-      (await readEvents(redis, env.keyPrefix)).find((e) => e.ev === "start" && e.jobId === "killed.pool-a"),
+      (await readEvents(redis, env.keyPrefix)).find(
+        (e) => e.ev === "start" && e.jobId === "killed.pool-a",
+      ),
     );
     const victim = runners.find((r) => r.id === started.runnerId && r.child.exitCode === null);
     await victim?.kill();
@@ -140,7 +157,9 @@ describe("a fleet of two pools", () => {
     for (const j of ["old.pool-a", "old.pool-b"]) await setDuration(j, 4000);
     await enqueue("old", ["pool-a", "pool-b"], sha("e"), 7);
     await waitFor("an old job to start", async () =>
-      (await readEvents(redis, env.keyPrefix)).find((e) => e.ev === "start" && e.jobId.startsWith("old.")),
+      (await readEvents(redis, env.keyPrefix)).find(
+        (e) => e.ev === "start" && e.jobId.startsWith("old."),
+      ),
     );
     await enqueue("new", ["pool-a", "pool-b"], sha("f"), 7);
     await waitFor("new.pool-a", () => doneOf("new.pool-a"), 30_000);
@@ -153,9 +172,14 @@ describe("a fleet of two pools", () => {
   it("lost nothing and ran nothing twice", async () => {
     const { done, overlaps } = tally(await readEvents(redis, env.keyPrefix));
     expect(overlaps).toEqual([]);
-    expect([...done.keys()].sort()).toEqual(
-      ["killed.pool-a", "matrix.pool-a", "matrix.pool-b", "new.pool-a", "new.pool-b", "offline.pool-b"],
-    );
+    expect([...done.keys()].sort()).toEqual([
+      "killed.pool-a",
+      "matrix.pool-a",
+      "matrix.pool-b",
+      "new.pool-a",
+      "new.pool-b",
+      "offline.pool-b",
+    ]);
     for (const [, runs] of done) expect(runs).toHaveLength(1);
   });
 });

@@ -56,7 +56,13 @@ async function body(jobId: string): Promise<string> {
 
 let claim;
 try {
-  claim = await claimCluster({ redis, keyPrefix: prefix, fingerprint, runnerId, ttlMs: beatMs * 3 });
+  claim = await claimCluster({
+    redis,
+    keyPrefix: prefix,
+    fingerprint,
+    runnerId,
+    ttlMs: beatMs * 3,
+  });
 } catch (err) {
   process.stderr.write(`${(err as Error).name}: ${(err as Error).message}\n`);
   process.exit(3);
@@ -80,7 +86,11 @@ const pool = await startPoolWorker({
     );
     releaseFairTagOnFinish(worker, redis, prefix, logger);
     workers.push(worker);
-    return { pause: () => worker.pause(true), resume: () => worker.resume(), close: () => worker.close() };
+    return {
+      pause: () => worker.pause(true),
+      resume: () => worker.resume(),
+      close: () => worker.close(),
+    };
   },
   onJob: (job) =>
     heartbeat.setCurrentJob(job && { ...job, startedAt: Date.now(), progress: "stand-in" }),
