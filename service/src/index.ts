@@ -23,3 +23,4 @@ export {
 } from "./errors.js";
 export { createLocalPagesApp, serveLocalPages } from "./pages/index.js";
 export type { LocalPagesOptions, LocalPagesServer } from "./pages/index.js";
+export * from "./fleet/index.js";

@@ -6,7 +6,10 @@ import { jobPriority, poolCheckName, poolQueueName } from "../fleet/index.js";
 describe("runs-on", () => {
   it.each([
     ["m2-ultra-3x", ["m2-ultra-3x"]],
-    [["m2-ultra-3x", "m4_max.2x"], ["m2-ultra-3x", "m4_max.2x"]],
+    [
+      ["m2-ultra-3x", "m4_max.2x"],
+      ["m2-ultra-3x", "m4_max.2x"],
+    ],
   ])("accepts %j", (input, labels) => {
     expect(RunsOn.parse(input)).toEqual(labels);
   });

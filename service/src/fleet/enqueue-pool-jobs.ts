@@ -25,6 +25,8 @@ export interface EnqueuePoolJobsOptions {
   labels: string[];
   origin: JobOrigin;
   now: () => number;
+  /** False: plain first-come-first-served (no priorities), the bench's reference. */
+  prioritize?: boolean;
 }
 
 export type PoolJobOutcome =
@@ -103,7 +105,7 @@ export async function enqueuePoolJobs(opts: EnqueuePoolJobsOptions): Promise<Poo
     await opts.queueFor(p.label).add("benchmark", p.data, {
       ...JOB_OPTIONS,
       jobId: p.data.jobId,
-      priority,
+      ...(opts.prioritize === false ? {} : { priority }),
     });
     outcomes.push({
       label: p.label,

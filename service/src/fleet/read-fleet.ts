@@ -24,7 +24,13 @@ export async function readRunners(redis: Redis, keyPrefix: string): Promise<Runn
   const keys: string[] = [];
   let cursor = "0";
   do {
-    const [next, batch] = await redis.scan(cursor, "MATCH", runnerKeyPattern(keyPrefix), "COUNT", 200);
+    const [next, batch] = await redis.scan(
+      cursor,
+      "MATCH",
+      runnerKeyPattern(keyPrefix),
+      "COUNT",
+      200,
+    );
     cursor = next;
     keys.push(...batch);
   } while (cursor !== "0");
@@ -38,7 +44,10 @@ export async function readRunners(redis: Redis, keyPrefix: string): Promise<Runn
 }
 
 /** Every label a runner has ever served, with when it was last seen. */
-export async function readPoolsLastSeen(redis: Redis, keyPrefix: string): Promise<Map<string, number>> {
+export async function readPoolsLastSeen(
+  redis: Redis,
+  keyPrefix: string,
+): Promise<Map<string, number>> {
   const raw = await redis.hgetall(poolLastSeenKey(keyPrefix));
   return new Map(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
 }
@@ -59,9 +68,9 @@ export async function readFleet(opts: {
     [...lastSeen.keys()].sort().map(async (label): Promise<PoolStatus> => {
       const queue = opts.queueFor(label);
       const counts = await queue.getJobCounts("waiting", "prioritized", "active", "delayed");
-      const oldest = [
-        ...(await queue.getJobs(["waiting", "prioritized"], 0, 50, true)),
-      ].reduce<number | null>((min, j) => (min === null || j.timestamp < min ? j.timestamp : min), null);
+      const oldest = [...(await queue.getJobs(["waiting", "prioritized"], 0, 50, true))].reduce<
+        number | null
+      >((min, j) => (min === null || j.timestamp < min ? j.timestamp : min), null);
       return {
         label,
         runnersOnline: runners.filter((r) => r.labels.includes(label)).length,

@@ -7,10 +7,12 @@ export interface JobGate {
   readonly current: { jobId: string; label: string } | null;
 }
 
-export function createJobGate(hooks: {
-  onEnter?: (jobId: string, label: string) => void;
-  onLeave?: (jobId: string) => void;
-} = {}): JobGate {
+export function createJobGate(
+  hooks: {
+    onEnter?: (jobId: string, label: string) => void;
+    onLeave?: (jobId: string) => void;
+  } = {},
+): JobGate {
   let current: { jobId: string; label: string } | null = null;
   return {
     get current() {
