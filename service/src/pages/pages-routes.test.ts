@@ -358,6 +358,12 @@ describe("bad input", () => {
     expect(html).not.toMatch(/>\s*(regressed|improved)\s*</);
   });
 
+  it("lists each run with one line: the verdict's counts and its headline change", async () => {
+    const html = await (await get(`/reports/${PUBLIC_REPO}`)).text();
+    const row = html.split("<tr").find((r) => r.includes(`data-run="${seeded.pr.regressed}"`));
+    expect(row).toMatch(/🔴 \d+ regressed.* — inference\.\w+ \+[\d.]+ % ↑ worse \[/);
+  });
+
   it("names a run the comparison cannot find", async () => {
     const html = await (await get(`/reports/${PUBLIC_REPO}/compare?a=main-01&b=ghost`)).text();
     expect(html).toContain("run B (&quot;ghost&quot;) is not in this repository&#39;s archive");

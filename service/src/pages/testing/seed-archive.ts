@@ -19,6 +19,7 @@ import {
   computeVerdict,
   judgePairs,
   parseVerdictConfig,
+  summarizeVerdict,
   type RunPair,
   type Verdict,
 } from "@mlxbench/verdict";
@@ -251,7 +252,12 @@ export async function seedArchive(dir: string): Promise<SeededArchive> {
       finishedAt: new Date(at).toISOString(),
       durationMs: 300_000 + spec.index * 1000,
       conclusion: verdict?.conclusion ?? "cancelled",
-      reason: verdict?.reason ?? "cancelled: superseded by a newer push",
+      // As the worker stores it: the verdict's one line (counts and headline), not its metric list.
+      reason: verdict
+        ? verdict.metrics.length > 0
+          ? summarizeVerdict(verdict).line
+          : verdict.reason
+        : "cancelled: superseded by a newer push",
       ...(result ? { fingerprint: result.fingerprint } : {}),
     };
     const artifacts: RunArtifact[] = [
