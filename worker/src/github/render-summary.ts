@@ -148,8 +148,11 @@ export function renderSummary(input: SummaryInput, max: number = LIMITS.checkSum
   const ranked = summary?.ranked ?? [];
   const first = ranked.filter(isShownFirst).slice(0, VISIBLE_ROWS);
   const rest = ranked.filter((d) => !first.includes(d));
-  const row = (d: (typeof ranked)[number]) => renderMetricRow(d, cur, links.trendUrl);
-  const rows = [...first, ...rest].map(row);
+  // Trend links on the visible rows only: on 40 collapsed rows they would double the comment's size.
+  const rows = [
+    ...first.map((d) => renderMetricRow(d, cur, links.trendUrl)),
+    ...rest.map((d) => renderMetricRow(d, cur)),
+  ];
   const tierDetail = v ? renderTierDetail(v) : [];
 
   const tail: string[] = [];
