@@ -352,12 +352,17 @@ describe("report pages in Chromium", () => {
     for (const [path, name] of [
       [`/reports/${PUBLIC_REPO}/runs/${seeded.pr.regressed}`, "phone-run"],
       [`/reports/${PUBLIC_REPO}`, "phone-runs"],
+      [`/reports/${PUBLIC_REPO}/trends`, "phone-trends"],
+      [
+        `/reports/${PUBLIC_REPO}/compare?a=${seeded.mainRunIds[0] ?? ""}&b=${seeded.pr.regressed}`,
+        "phone-compare",
+      ],
     ] as const) {
       const { page, problems } = await open(path, phone);
       const overflow = await page.evaluate<number>(
         "document.documentElement.scrollWidth - window.innerWidth",
       );
-      expect(overflow).toBeLessThanOrEqual(0);
+      expect(overflow, path).toBeLessThanOrEqual(0);
       await loadImages(page);
       await shoot(page, name);
       expect(problems).toEqual([]);
