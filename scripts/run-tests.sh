@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: every test group runs and reports, even when an earlier one fails (a `&&` chain hid
-# the end-to-end tests whenever a unit test failed). The end-to-end files run last and alone: they
+# the end-to-end tests whenever a unit test failed). The end-to-end files run one at a time: they
 # drive the reference cluster, and a second test file beside them on 2 cores slows both.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
@@ -17,8 +17,10 @@ run_group() {
   codes+=("$code")
 }
 
-run_group "unit and integration" npx vitest run --exclude "worker/test/**" "$@"
+# The end-to-end group first: it mostly waits on the cluster's modelled token times, so .ci/run
+# runs the typecheck and the lint beside it.
 run_group "end-to-end (worker/test)" npx vitest run worker/test --no-file-parallelism "$@"
+run_group "unit and integration" npx vitest run --exclude "worker/test/**" "$@"
 
 printf '\n== test groups\n'
 failed=0

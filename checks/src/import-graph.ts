@@ -33,7 +33,7 @@ export interface ImportGraph {
   edges: ImportEdge[];
 }
 
-const SOURCE_DIRS = ["src", "bench", "test", "bin"];
+const SOURCE_DIRS = ["src", "bench", "test", "bin", "demo"];
 const EXTENSIONS = [".ts", ".tsx"];
 
 export function readWorkspaces(root: string): Workspace[] {

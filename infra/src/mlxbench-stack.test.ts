@@ -86,9 +86,9 @@ describe("archive bucket", () => {
 });
 
 describe("service function", () => {
-  it("runs Node 20 from the local bundle behind an unauthenticated Function URL", () => {
+  it("runs Node 22 (a supported Lambda runtime) from the local bundle behind an unauthenticated Function URL", () => {
     template.hasResourceProperties("AWS::Lambda::Function", {
-      Runtime: "nodejs20.x",
+      Runtime: "nodejs22.x",
       Handler: bundle.handler,
     });
     template.hasResourceProperties("AWS::Lambda::Url", { AuthType: "NONE" });

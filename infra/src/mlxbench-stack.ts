@@ -35,7 +35,6 @@ export const ARCHIVE_PREFIX = "reports/";
 export const PR_RUN_TAG = { key: "mlxbench-run", value: "pr" } as const;
 
 const RUNTIMES: Record<LambdaRuntimeName, Runtime> = {
-  "nodejs20.x": Runtime.NODEJS_20_X,
   "nodejs22.x": Runtime.NODEJS_22_X,
   "nodejs24.x": Runtime.NODEJS_24_X,
 };

@@ -31,7 +31,9 @@ describe("readStackConfig", () => {
     ["alarmEmail", "nobody", /"alarmEmail" must be an e-mail address/],
     ["logLevel", "loud", /"logLevel" must be one of/],
     ["githubOAuthClientId", "has spaces", /"githubOAuthClientId" must be a GitHub client id/],
-    ["lambdaRuntime", "nodejs18.x", /"lambdaRuntime" must be one of nodejs20.x/],
+    ["lambdaRuntime", "nodejs16.x", /"lambdaRuntime" must be one of nodejs22.x, nodejs24.x/],
+    ["lambdaRuntime", "nodejs20.x", /"nodejs20.x" is refused: AWS deprecated it on 2026-04-30/],
+    ["lambdaRuntime", "nodejs18.x", /"nodejs18.x" is refused: AWS deprecated it/],
   ])("rejects %s=%j naming the key", (key, value, message) => {
     expect(() => from({ [key]: value })).toThrow(StackConfigError);
     expect(() => from({ [key]: value })).toThrow(message);

@@ -21,11 +21,16 @@ export interface StackConfig {
   /** Address the alarms mail to (an SNS subscription to confirm); none: alarms only. */
   alarmEmail: string | undefined;
   logLevel: string;
-  /** Lambda runtime; nodejs20.x matches the project's Node, newer ones run the same bundle. */
+  /** Lambda runtime: a Node that AWS still supports (nodejs20.x was deprecated on 2026-04-30). */
   lambdaRuntime: LambdaRuntimeName;
 }
 
-export const LAMBDA_RUNTIMES = ["nodejs20.x", "nodejs22.x", "nodejs24.x"] as const;
+export const LAMBDA_RUNTIMES = ["nodejs22.x", "nodejs24.x"] as const;
+/** Runtimes AWS has deprecated: refused with the reason, not only "must be one of". */
+const DEPRECATED_RUNTIMES: Record<string, string> = {
+  "nodejs18.x": "AWS deprecated it on 2025-09-01",
+  "nodejs20.x": "AWS deprecated it on 2026-04-30",
+};
 export type LambdaRuntimeName = (typeof LAMBDA_RUNTIMES)[number];
 
 export const DEFAULT_STACK_CONFIG: StackConfig = {
@@ -41,7 +46,7 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   errorAlarmThreshold: 1,
   alarmEmail: undefined,
   logLevel: "info",
-  lambdaRuntime: "nodejs20.x",
+  lambdaRuntime: "nodejs22.x",
 };
 
 /** A context value that is not what its key allows; the message names the key. */
@@ -50,6 +55,20 @@ export class StackConfigError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
+}
+
+function readLambdaRuntime(raw: unknown): LambdaRuntimeName {
+  const why = typeof raw === "string" ? DEPRECATED_RUNTIMES[raw] : undefined;
+  if (why !== undefined)
+    throw new StackConfigError(
+      `context "lambdaRuntime" ${JSON.stringify(raw)} is refused: ${why}; use one of ${LAMBDA_RUNTIMES.join(", ")}`,
+    );
+  return readString(
+    "lambdaRuntime",
+    raw,
+    (s) => (LAMBDA_RUNTIMES as readonly string[]).includes(s),
+    `one of ${LAMBDA_RUNTIMES.join(", ")}`,
+  ) as LambdaRuntimeName;
 }
 
 /** CloudWatch Logs accepts only these retention periods. */
@@ -179,17 +198,7 @@ export function readStackConfig(tryGetContext: (key: string) => unknown): StackC
       (r) => readString("alarmEmail", r, (s) => /^[^@\s]+@[^@\s]+$/.test(s), "an e-mail address"),
       d.alarmEmail,
     ),
-    lambdaRuntime: opt(
-      "lambdaRuntime",
-      (r) =>
-        readString(
-          "lambdaRuntime",
-          r,
-          (s) => (LAMBDA_RUNTIMES as readonly string[]).includes(s),
-          `one of ${LAMBDA_RUNTIMES.join(", ")}`,
-        ) as LambdaRuntimeName,
-      d.lambdaRuntime,
-    ),
+    lambdaRuntime: opt("lambdaRuntime", readLambdaRuntime, d.lambdaRuntime),
     logLevel: opt(
       "logLevel",
       (r) =>

@@ -21,3 +21,6 @@ export {
   InstallationNotFoundError,
   QueueUnavailableError,
 } from "./errors.js";
+export { createLocalPagesApp, serveLocalPages } from "./pages/index.js";
+export type { LocalPagesOptions, LocalPagesServer } from "./pages/index.js";
+export * from "./fleet/index.js";

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { ComponentOutcome } from "@mlxbench/proto";
-import { assessReadiness, condenseWarnings, type ReadinessInput } from "./assess-readiness.js";
+import {
+  assessReadiness,
+  condenseWarnings,
+  judgeGrpcOverhead,
+  type ReadinessInput,
+} from "./assess-readiness.js";
 import type { CompareResult, CommunicationResult, ValidationResult } from "./results/index.js";
 
 const ok = (name: ComponentOutcome["name"]): ComponentOutcome => ({
@@ -103,6 +108,46 @@ describe("assessReadiness", () => {
     expect(r.exitCode).toBe(0);
     expect(r.warnings.join("\n")).toMatch(message);
   });
+
+  it.each([
+    // loopback: raw TCP 0.05 ms, unary 0.45 ms is +800 % but adds 0.4 ms per call
+    [
+      { unaryRttMs: [0.45, 0.44, 0.46], rawRttMs: [0.05, 0.05, 0.06], overheadPct: 800 },
+      true,
+      /gRPC adds 0\.40 ms per call .* < 1 ms$/,
+    ],
+    [
+      { unaryRttMs: [1.3, 1.25, 1.35], rawRttMs: [0.1, 0.1, 0.1], overheadPct: 1200 },
+      false,
+      /gRPC adds 1\.20 ms per call .*, not below 1 ms$/,
+    ],
+    // a real network: 0.5 ms raw, judged by the percentage
+    [
+      { unaryRttMs: [0.55], rawRttMs: [0.5], overheadPct: 10 },
+      true,
+      /gRPC overhead 10 % .* < 25 %$/,
+    ],
+    [
+      { unaryRttMs: [1], rawRttMs: [0.5], overheadPct: 100 },
+      false,
+      /gRPC overhead 100 % .*, not below 25 %$/,
+    ],
+  ])(
+    "judges gRPC on a loopback-fast link by the time it adds, elsewhere by percent (%j)",
+    (rt, ok, line) => {
+      const judged = judgeGrpcOverhead({ ...rt, category: "X" });
+      expect(judged.ok).toBe(ok);
+      expect(judged.line).toMatch(line);
+      const r = assessReadiness(
+        input({
+          communication: {
+            roundTrips: [{ ...rt, category: "X" }],
+          } as unknown as CommunicationResult,
+        }),
+      );
+      expect(r.verdict).toBe(ok ? "READY" : "READY_WITH_CAUTION");
+    },
+  );
 
   it("is NOT_READY with exit 2 when a critical fix fails", () => {
     const r = assessReadiness(input({ validation: validation(["device_discovery"]) }));

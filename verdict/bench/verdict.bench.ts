@@ -2,9 +2,12 @@
 // anchors' rules, on the real-noise corpus replayed commit by commit, and the paired confirmation.
 // Run: npm run bench:verdict. Knobs for a quick look: CLEAN_PRS, PER_CELL, AIM_CELL, STEP_PRS,
 // CORPUS_PRS, CORPUS_CELL, REAL_POINTS (per series), REAL_EVERY (every k-th series), PAIRED_TRIALS, SEED.
+// To rerun one table fast: REAL_ONLY=1 (the real corpus only), PAIRED_ONLY=1 (the paired mode only),
+// CONFIG='{"closeCallP":0.3}' (verdict config fields over the defaults, for every table).
 import { createRng, deriveSeed } from "../src/stats/index.js";
 import { parseVerdictConfig } from "../src/index.js";
 import { formatTable } from "./format-table.js";
+import { readConfigKnob, readNumberKnob, readOnlyKnobs } from "./read-knobs.js";
 import { runPairedMode, PAIRED_EFFECT, PAIRED_PAIRS, PAIRED_RUN_NOISE } from "./paired-mode.js";
 import {
   flagsPer100,
@@ -24,20 +27,46 @@ import {
   tableRate,
 } from "./simulated-table.js";
 
-const knob = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  const n = raw === undefined ? fallback : Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number ≥ 0, got ${raw}`);
-  return n;
-};
+const knob = (name: string, fallback: number): number =>
+  readNumberKnob(process.env, name, fallback);
 
 const SEED = knob("SEED", 7);
-const config = parseVerdictConfig({});
+const { realOnly: REAL_ONLY, pairedOnly: PAIRED_ONLY } = readOnlyKnobs(process.env);
+const overrides = readConfigKnob(process.env);
+const config = parseVerdictConfig(overrides);
 
 async function main(): Promise<void> {
   const started = performance.now();
   const lap = (): string => `${((performance.now() - started) / 1000).toFixed(0)} s`;
+  const result: string[] = [];
+  if (!REAL_ONLY && !PAIRED_ONLY) result.push(...(await runSimulatedTables()));
+  if (!REAL_ONLY) result.push(...(await runPaired()));
+  console.log(`(simulation and paired mode ${lap()})`);
+  if (!PAIRED_ONLY) result.push(...(await runReal()));
+  console.log(`(total ${lap()})`);
+  const only = REAL_ONLY ? " only=real" : PAIRED_ONLY ? " only=paired" : "";
+  const shown = Object.keys(overrides).length > 0 ? ` config=${JSON.stringify(overrides)}` : "";
+  if (only !== "" || shown !== "") console.log(`(partial or changed run:${only}${shown})`);
+  // The issue's order, whatever ran first; a key absent here was not measured in this run.
+  const rank = (field: string): number => RESULT_ORDER.indexOf(field.split("=")[0] ?? "");
+  console.log(["RESULT", ...result.sort((a, b) => rank(a) - rank(b))].join(" "));
+}
 
+const RESULT_ORDER = [
+  "false_alarms_per_100",
+  "power_5pct",
+  "real_false_alarms_per_100",
+  "real_spike_alarms_per_100",
+  "real_power_5pct",
+  "real_power_5pct_1to3",
+  "real_power_5pct_3to6",
+  "paired_power_2pct",
+  "paired_false_alarms_per_100",
+  "best_anchor_power_5pct",
+];
+
+/** The simulated tables (calm, level changes, corpus-like); returns their RESULT fields. */
+async function runSimulatedTables(): Promise<string[]> {
   const calm = await runTable(
     createRng(deriveSeed(SEED, "calm")),
     CALM,
@@ -73,45 +102,49 @@ async function main(): Promise<void> {
     config,
   );
   console.log(formatSimulatedTable(corpusLike));
-  console.log(`(simulation ${lap()})`);
+  const best = findBestAnchor(calm);
+  return [
+    `false_alarms_per_100=${tableFalseAlarms(calm, "mlxbench").toFixed(2)}`,
+    `power_5pct=${tableRate(calm, "mlxbench", 0.05, 0.03).toFixed(3)}`,
+    `best_anchor_power_5pct=${best === undefined ? "n/a" : tableRate(calm, best, 0.05, 0.03).toFixed(3)}`,
+  ];
+}
 
+/** The paired confirmation on its own (threshold 2 %, CONFIG laid over it). */
+async function runPaired(): Promise<string[]> {
   const paired = await runPairedMode(
     createRng(deriveSeed(SEED, "paired")),
     knob("PAIRED_TRIALS", 1000),
-    parseVerdictConfig({ defaultThresholdPct: PAIRED_EFFECT * 100 }),
+    parseVerdictConfig({ defaultThresholdPct: PAIRED_EFFECT * 100, ...overrides }),
   );
   const pairedPower = paired.hits / Math.max(1, paired.trials);
   const pairedFa = (100 * paired.falseAlarms) / Math.max(1, paired.trials);
   console.log(
-    `paired mode: ${PAIRED_PAIRS} A/B/B/A pairs in a drifting job, ${PAIRED_RUN_NOISE * 100} % run-to-run noise between jobs, threshold ${PAIRED_EFFECT * 100} %, ${paired.trials} clean and ${paired.trials} regressed: power ${pairedPower.toFixed(3)} for +${PAIRED_EFFECT * 100} %, ${pairedFa.toFixed(2)} false alarms /100 (${lap()})`,
+    `paired mode: ${PAIRED_PAIRS} A/B/B/A pairs in a drifting job, ${PAIRED_RUN_NOISE * 100} % run-to-run noise between jobs, threshold ${PAIRED_EFFECT * 100} %, ${paired.trials} clean and ${paired.trials} regressed: power ${pairedPower.toFixed(3)} for +${PAIRED_EFFECT * 100} %, ${pairedFa.toFixed(2)} false alarms /100`,
   );
+  return [
+    `paired_power_2pct=${pairedPower.toFixed(3)}`,
+    `paired_false_alarms_per_100=${pairedFa.toFixed(2)}`,
+  ];
+}
 
+/** The real-noise corpus replayed commit by commit; returns its RESULT fields. */
+async function runReal(): Promise<string[]> {
   const series = loadRealHistories(new URL("./data/real-histories.json", import.meta.url));
   const every = Math.max(1, knob("REAL_EVERY", 1));
   const tallies: BandTallies = new Map();
   const chosen = series.filter((_, i) => i % every === 0);
   for (const s of chosen) await replaySeries(s, config, knob("REAL_POINTS", 12), tallies);
   console.log(formatRealReport(tallies, chosen.length));
-  console.log(`(total ${lap()})`);
-
   const real = sumTallies(tallies, "mlxbench");
   const band = (b: string): number => powerOf(sumTallies(tallies, "mlxbench", [b]), 0.05);
-  const best = findBestAnchor(calm);
-  console.log(
-    [
-      "RESULT",
-      `false_alarms_per_100=${tableFalseAlarms(calm, "mlxbench").toFixed(2)}`,
-      `power_5pct=${tableRate(calm, "mlxbench", 0.05, 0.03).toFixed(3)}`,
-      `real_false_alarms_per_100=${flagsPer100(real).toFixed(2)}`,
-      `real_spike_alarms_per_100=${((100 * real.spikes) / Math.max(1, real.clean)).toFixed(2)}`,
-      `real_power_5pct=${powerOf(real, 0.05).toFixed(3)}`,
-      `real_power_5pct_1to3=${band("1-3").toFixed(3)}`,
-      `real_power_5pct_3to6=${band("3-6").toFixed(3)}`,
-      `paired_power_2pct=${pairedPower.toFixed(3)}`,
-      `paired_false_alarms_per_100=${pairedFa.toFixed(2)}`,
-      `best_anchor_power_5pct=${best === undefined ? "n/a" : tableRate(calm, best, 0.05, 0.03).toFixed(3)}`,
-    ].join(" "),
-  );
+  return [
+    `real_false_alarms_per_100=${flagsPer100(real).toFixed(2)}`,
+    `real_spike_alarms_per_100=${((100 * real.spikes) / Math.max(1, real.clean)).toFixed(2)}`,
+    `real_power_5pct=${powerOf(real, 0.05).toFixed(3)}`,
+    `real_power_5pct_1to3=${band("1-3").toFixed(3)}`,
+    `real_power_5pct_3to6=${band("3-6").toFixed(3)}`,
+  ];
 }
 
 await main();

@@ -77,6 +77,18 @@ describe("chooseBaseline", () => {
     expect(choice).toMatchObject({ found: true, baseline: { runId: "run-1" } });
   });
 
+  it("never takes this run itself when the archive names it by another id than the suite", () => {
+    const itself = ref(0, { runId: "push-self" });
+    const choice = chooseBaseline({
+      current,
+      currentRunId: "push-self",
+      candidates: [ref(1), itself],
+      defaultBranch: "main",
+    });
+    expect(current.runId).not.toBe("push-self");
+    expect(choice).toMatchObject({ found: true, baseline: { runId: "run-1" } });
+  });
+
   it("ignores runs on other branches", () => {
     const choice = chooseBaseline({
       current,

@@ -8,6 +8,11 @@ import {
 
 export interface ChooseBaselineInput<T extends ArchivedRunRef> {
   current: RunResult;
+  /**
+   * The current run's id in the archive (candidates are named by it), so a rerun never compares
+   * with itself; the suite's run id inside `current` is another name. Defaults to `current.runId`.
+   */
+  currentRunId?: string;
   candidates: readonly T[];
   /** The PR's merge-base commit with the default branch, when known. */
   mergeBase?: string;
@@ -46,7 +51,8 @@ export function chooseBaseline<T extends ArchivedRunRef>(
     why,
     detail,
   });
-  const others = candidates.filter((c) => c.runId !== current.runId);
+  const selfId = input.currentRunId ?? current.runId;
+  const others = candidates.filter((c) => c.runId !== selfId);
   if (input.pinned !== undefined) return choosePinned(input.pinned, others, current, none);
   if (others.length === 0) return none("none_archived", "no archived runs");
 

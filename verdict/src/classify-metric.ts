@@ -84,16 +84,15 @@ export function classifyMetric(
       moreSamplesNeeded: needed,
     };
   }
-  // Leaning worse against the run-to-run noise alone (the rank test on one run's samples cannot
-  // speak to it) with the threshold inside the interval: the screen did not settle it, pairs do.
-  const oriented = v.direction === "lower_is_better" ? m.levelGap : -m.levelGap;
-  const leans = oriented > 0 && (v.evidence?.runNoiseP ?? 1) / 2 <= config.closeCallP;
+  // Leaning worse against the robust run-to-run noise alone (the rank test on one run's samples
+  // cannot speak to it) with the threshold inside the interval: the screen did not settle it, pairs do.
+  const leans = m.leanP <= config.closeCallP;
   if (m.worse > 0 && leans && m.worseUpper >= threshold) {
     return {
       ...base,
       outcome: "inconclusive",
       needsConfirmation: true,
-      reason: `${v.key} a close call: ${shown} leans worse (p=${formatP((v.evidence?.runNoiseP ?? 1) / 2)} against run-to-run noise) and the screen cannot settle it; a paired A/B run decides`,
+      reason: `${v.key} a close call: ${shown} leans worse (p=${formatP(m.leanP)} against robust run-to-run noise) and the screen cannot settle it; a paired A/B run decides`,
     };
   }
   return { ...base, outcome: "unchanged", reason: `${v.key} unchanged: ${shown}` };

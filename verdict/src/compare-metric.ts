@@ -29,6 +29,13 @@ export interface MeasuredMetric {
   levelRuns: number;
   /** Variance of one run's location (between-run part plus this run's sampling part), log scale. */
   runVariance: number;
+  /**
+   * One-sided p that the run is worse than the level against robust noise only: the larger of the
+   * history's robust run-to-run sd (median successive difference) and this run's own robust
+   * sampling sd (MAD). It only decides whether a worsening is a close call worth A/B pairs; the
+   * screen's own p (runNoiseP) stays on the cautious largest-of estimate, so no flag comes from it.
+   */
+  leanP: number;
 }
 
 /** Checks one metric's samples; returns the reason they cannot be compared, or null. */
@@ -164,6 +171,15 @@ export function measureMetric(
   const levelGap = currentLog - level;
   const tNoise = levelGap / Math.sqrt(runVariance * (1 + 1 / levelSeries.length));
   const runNoiseP = studentTTwoSidedP(tNoise, runNoiseDf);
+  // Spikes and mode jumps inflate the screen's noise (rightly, for a flag), which hides real
+  // worsenings from the close-call check; the robust noise does not.
+  const historyRobustSd = measured?.robustSd ?? null;
+  const historyRobustVariance =
+    historyRobustSd !== null && historyRobustSd > 0 ? historyRobustSd ** 2 : runVariance;
+  const robustVariance = Math.max(historyRobustVariance, samplingVariance);
+  const tLean = levelGap / Math.sqrt(robustVariance * (1 + 1 / levelSeries.length));
+  const leanTwoSided = studentTTwoSidedP(tLean, runNoiseDf);
+  const leanP = orient * levelGap > 0 ? leanTwoSided / 2 : 1 - leanTwoSided / 2;
 
   // One-sided p-values towards "worse" and "better"; each direction needs both tests.
   const oneSided = (p: number, towards: number): number => (towards > 0 ? p / 2 : 1 - p / 2);
@@ -220,5 +236,6 @@ export function measureMetric(
     withinVariancePerSample: samplingVariance * current.samples.length,
     levelRuns: levelSeries.length,
     runVariance,
+    leanP,
   };
 }

@@ -70,6 +70,13 @@ describe("computeVerdict outcomes", () => {
     expect(v.reason).toMatch(/^no regression in 4 metrics/);
   });
 
+  it("names the baseline by its archive id when one is given, not the suite's run id", () => {
+    const { history, baseline, current } = scenario({});
+    const v = computeVerdict(current, baseline, history, config, { baselineRunId: "push-abc" });
+    expect(baseline.runId).not.toBe("push-abc");
+    expect(v.baseline?.runId).toBe("push-abc");
+  });
+
   it("fails on a gated regression and names it with its interval", () => {
     const { history, baseline, current } = scenario({ "inference.ttft_ms": 1.1 });
     const v = computeVerdict(current, baseline, history, config);

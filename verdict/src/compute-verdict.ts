@@ -15,6 +15,11 @@ import type { VerdictConfig } from "./verdict-config.js";
 export interface VerdictOptions {
   /** Why no baseline was found (chooseBaseline's detail), shown when `baseline` is null. */
   noBaselineDetail?: string;
+  /**
+   * The baseline's id in the archive, which names it in the verdict (links, compare); the suite's
+   * own run id inside the result differs. Defaults to the result's run id when judged outside the archive.
+   */
+  baselineRunId?: string;
 }
 
 /**
@@ -47,7 +52,7 @@ export function computeVerdict(
   }
   const base = checkResult(baseline, "baseline");
   const baselineRef = (r: RunResult): Verdict["baseline"] => ({
-    runId: r.runId,
+    runId: options.baselineRunId ?? r.runId,
     commit: r.source.commit ?? null,
   });
   if (!base.ok) {

@@ -23,6 +23,23 @@ export {
   type EscalationOptions,
 } from "./escalate-close-calls.js";
 export { formatChange, formatScreenChange } from "./format-change.js";
+export {
+  CHANGE_LABELS,
+  decidingInterval,
+  describeChange,
+  formatChangeWithWay,
+  formatInterval,
+  formatThreshold,
+  type ChangeDescription,
+  type ChangeLabel,
+  type DecidingInterval,
+} from "./describe-change.js";
+export {
+  rankMetrics,
+  summarizeVerdict,
+  type DescribedMetric,
+  type VerdictSummary,
+} from "./summarize-verdict.js";
 export { collectPairs, judgePairs, type RunPair } from "./judge-pairs.js";
 export {
   describeIdentityField,

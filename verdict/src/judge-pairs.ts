@@ -1,13 +1,12 @@
 import type { RunResult } from "@mlxbench/proto";
 import {
   adjustHolm,
-  computeMedian,
   PairedInputError,
   testPairedLogRatio,
   type PairedLogRatio,
   type ValuePair,
 } from "./stats/index.js";
-import { findSampleProblem } from "./compare-metric.js";
+import { findSampleProblem, summarizeRun } from "./compare-metric.js";
 import { concludeFromMetrics } from "./conclude-verdict.js";
 import { formatP, formatSigned, toPercent } from "./format-change.js";
 import type { MetricVerdict, Verdict } from "./metric-verdict.js";
@@ -20,7 +19,8 @@ export interface RunPair {
 }
 
 /**
- * Per metric key, the (base, head) medians of each pair, in pair order. A run that lacks the metric
+ * Per metric key, the (base, head) Hodges–Lehmann locations of each pair, in pair order (as precise
+ * as the mean on normal samples, as robust as the median to an outlying sample: more power per pair). A run that lacks the metric
  * or has unusable samples gives NaN there, so the paired test rejects it by name instead of the
  * pair being dropped in silence.
  */
@@ -31,7 +31,7 @@ export function collectPairs(
   const valueOf = (run: RunResult, key: string): number => {
     const samples = run.metrics.find((m) => m.key === key)?.samples;
     if (samples === undefined || findSampleProblem(samples, "pair") !== null) return Number.NaN;
-    return computeMedian(samples);
+    return Math.exp(summarizeRun(samples.map(Math.log)));
   };
   return new Map(
     keys.map((key) => [
@@ -55,7 +55,7 @@ function isMap(all: PairsByMetric): all is ReadonlyMap<string, readonly ValuePai
 
 /**
  * Tier 2: the screen's verdict with every metric that has pairs decided by the paired test on
- * log(head / base) instead (Yuen's trimmed test from 10 pairs on, Holm across the confirmed metrics
+ * log(head / base) instead (Yuen's trimmed test from 10 pairs on, below that only a spiked pair cut, Holm across the confirmed metrics
  * at `config.confirmAlpha`, the practical threshold inside or below the interval, as in the screen).
  * Pairs sized for the threshold that show no regression end "unchanged": the confirmation decides,
  * it does not hand the call back. Unusable pairs (NaN, zeros, fewer than 2) mark that metric

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Verdict as VerdictSchema } from "@mlxbench/proto";
 import { computeVerdict } from "./compute-verdict.js";
 import { computeMdePct, describeMde } from "./compute-mde.js";
-import { makeMetric, makeScenario, type SeriesSpec } from "./make-run.test-helper.js";
+import { makeMetric, makeRun, makeScenario, type SeriesSpec } from "./make-run.test-helper.js";
 import { createRng, drawNormal, estimateRunNoise, estimateScreenNoise } from "./stats/index.js";
 import { parseVerdictConfig } from "./verdict-config.js";
 
@@ -104,6 +104,31 @@ describe("the screen under run-to-run noise", () => {
       if (close(0.4)) loose++;
     }
     expect(loose).toBeGreaterThan(strict);
+  });
+
+  it("judges a lean against robust noise, so spikes in the history do not hide a worsening", () => {
+    // 1 % run-to-run noise and three one-run +50 % spikes before the level window (the last 10
+    // runs), which inflate the screen's noise but not the level.
+    const rng = createRng(17);
+    const runOf = (i: number, level: number) =>
+      makeRun(i, [
+        makeMetric(
+          TTFT,
+          Array.from({ length: 30 }, (_, j) => level * (1 + 0.004 * ((j % 7) - 3))),
+        ),
+      ]);
+    const history = Array.from({ length: 40 }, (_, i) =>
+      runOf(i, 100 * Math.exp(0.01 * drawNormal(rng)) * (i < 30 && i % 10 === 5 ? 1.5 : 1)),
+    );
+    const current = runOf(40, 104);
+    const metric = computeVerdict(current, history.at(-1), history, config).metrics[0];
+    // Against the screen's (spike-inflated) noise the 4 % worsening is no lean at all ...
+    expect((metric?.evidence?.runNoiseP ?? 0) / 2).toBeGreaterThan(config.closeCallP);
+    // ... against the robust noise it is, so A/B pairs decide instead of a silent pass.
+    expect(metric).toMatchObject({ outcome: "inconclusive", needsConfirmation: true });
+    expect(metric?.reason).toMatch(/leans worse \(p=.*against robust run-to-run noise\)/);
+    const clean = computeVerdict(runOf(40, 100), history.at(-1), history, config).metrics[0];
+    expect(clean).toMatchObject({ outcome: "unchanged", needsConfirmation: false });
   });
 
   it("a lower closeCallPower makes fewer calls close", () => {

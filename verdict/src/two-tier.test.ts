@@ -119,14 +119,40 @@ describe("testPairedLogRatio", () => {
     expect(yuen.estimate).toBeCloseTo(kept.reduce((a, b) => a + b, 0) / 8, 12);
     expect(plain.estimate).toBeGreaterThan(0.03);
     expect(Math.abs(yuen.estimate)).toBeLessThan(0.002);
-    const nine = spiked.slice(3);
-    expect(testPairedLogRatio(nine, { direction: "lower_is_better", trim: 0.2 })).toMatchObject({
-      method: "paired-t",
-      trimmed: 0,
-    });
+    const nineCalm = calm.slice(2);
+    expect(testPairedLogRatio(nineCalm, { direction: "lower_is_better", trim: 0.2 })).toMatchObject(
+      { method: "paired-t", trimmed: 0 },
+    );
     expect(() => testPairedLogRatio(calm, { direction: "lower_is_better", trim: 0.5 })).toThrow(
       /trim must be in \[0, 0\.5\)/,
     );
+  });
+
+  it("below 10 pairs cuts one pair from each end only when an end is a spike", () => {
+    // Seven calm pairs around +2 % and one pair hit by a 60 % spike.
+    const calm = [1.018, 1.022, 1.019, 1.021, 1.02, 1.017, 1.023].map((r) => ({
+      base: 100,
+      head: 100 * r,
+    }));
+    const spiked = [...calm, { base: 100, head: 160 }];
+    const plain = testPairedLogRatio(spiked, { direction: "lower_is_better" });
+    const cut = testPairedLogRatio(spiked, { direction: "lower_is_better", trim: 0.2 });
+    expect(plain).toMatchObject({ method: "paired-t", trimmed: 0, pairs: 8 });
+    expect(cut).toMatchObject({ method: "paired-yuen", trimmed: 1, pairs: 8 });
+    // The spike pulls the plain mean over +7 %; the cut leaves the calm pairs' +2 %.
+    expect(plain.estimate).toBeGreaterThan(Math.log(1.07));
+    expect(cut.estimate).toBeCloseTo(Math.log(1.02), 2);
+    expect(cut.upper - cut.lower).toBeLessThan((plain.upper - plain.lower) / 5);
+    // An end within 5 robust sds is spread, not a spike: nothing is cut.
+    const wide = [...calm, { base: 100, head: 100 * 1.026 }];
+    expect(testPairedLogRatio(wide, { direction: "lower_is_better", trim: 0.2 })).toMatchObject({
+      method: "paired-t",
+      trimmed: 0,
+    });
+    // trim 0 turns the cut off; fewer than 5 pairs are never cut.
+    expect(testPairedLogRatio(spiked, { direction: "lower_is_better", trim: 0 }).trimmed).toBe(0);
+    const four = [...calm.slice(0, 3), { base: 100, head: 160 }];
+    expect(testPairedLogRatio(four, { direction: "lower_is_better", trim: 0.2 }).trimmed).toBe(0);
   });
 
   it("rejects a level outside (0, 1)", () => {
@@ -184,7 +210,11 @@ describe("judgePairs", () => {
     const p = testPairedLogRatio(pairs, { direction: "lower_is_better" }).worseP;
     expect(p).toBeGreaterThan(0.005);
     expect(p).toBeLessThan(0.01);
-    const strict = judgePairs(first.verdict, { [TTFT]: pairs }, config);
+    const strict = judgePairs(
+      first.verdict,
+      { [TTFT]: pairs },
+      parseVerdictConfig({ confirmAlpha: 0.005 }),
+    );
     expect(strict.metrics.find((x) => x.key === TTFT)?.outcome).toBe("unchanged");
     const loose = judgePairs(
       first.verdict,
@@ -192,6 +222,10 @@ describe("judgePairs", () => {
       parseVerdictConfig({ confirmAlpha: 0.01 }),
     );
     expect(loose.metrics.find((x) => x.key === TTFT)?.outcome).toBe("regressed");
+    // The default (0.02, chosen on the paired bench) confirms it too.
+    expect(config.confirmAlpha).toBe(0.02);
+    const byDefault = judgePairs(first.verdict, { [TTFT]: pairs }, config);
+    expect(byDefault.metrics.find((x) => x.key === TTFT)?.outcome).toBe("regressed");
   });
 
   it.each([
@@ -227,15 +261,17 @@ describe("judgePairs", () => {
 });
 
 describe("collectPairs", () => {
-  it("takes each run's median and marks a run without the metric NaN", () => {
+  it("takes each run's Hodges–Lehmann location (log scale) and marks a run without the metric NaN", () => {
     const run = (id: number, values: number[] | null): RunResult =>
       makeRun(id, values === null ? [] : [makeMetric(TTFT, values)]);
     const pairs: RunPair[] = [
-      { base: run(1, [1, 2, 3]), head: run(2, [2, 4, 6]) },
+      // log2 of [2, 4, 8, 8] is [1, 2, 3, 3]: Walsh averages' median 2.25, where the median is 6.
+      { base: run(1, [2, 4, 8, 8]), head: run(2, [4, 8, 16, 16]) },
       { base: run(3, [5, 5]), head: run(4, null) },
     ];
     const got = collectPairs(pairs, [TTFT]).get(TTFT);
-    expect(got?.[0]).toEqual({ base: 2, head: 4 });
+    expect(got?.[0]?.base).toBeCloseTo(2 ** 2.25, 12);
+    expect(got?.[0]?.head).toBeCloseTo(2 ** 3.25, 12);
     expect(got?.[1]?.base).toBe(5);
     expect(got?.[1]?.head).toBeNaN();
   });
@@ -299,7 +335,7 @@ describe("decideNextStep", () => {
     });
     expect(deriveNextStepOptions(parseVerdictConfig({ confirmPairs: 6 }))).toMatchObject({
       confirmPairs: 6,
-      alpha: 0.005,
+      alpha: 0.02,
       power: 0.9,
       trim: 0.2,
     });

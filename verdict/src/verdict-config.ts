@@ -32,9 +32,9 @@ export const VerdictConfig = z
      * A worsening whose one-sided p against run-to-run noise is at most this, with the threshold in
      * its interval, is a close call for A/B pairs (each costs a confirmation on the cluster).
      */
-    closeCallP: z.number().gt(0).lt(1).default(0.2),
+    closeCallP: z.number().gt(0).lt(1).default(0.3),
     /** Family-wise level of the paired confirmation (Holm across confirmed metrics). */
-    confirmAlpha: z.number().gt(0).lt(1).default(0.005),
+    confirmAlpha: z.number().gt(0).lt(1).default(0.02),
     /** Share of pairs trimmed from each end in Yuen's paired test (from 10 pairs on); 0: plain t. */
     confirmTrim: z.number().min(0).lt(0.5).default(0.2),
     /** Power at which a confirmation's pair count is sized (the paired MDE meets the threshold). */

@@ -18,6 +18,7 @@ import {
   deriveNextStepOptions,
   deriveVerdictConfig,
   type Verdict,
+  summarizeVerdict,
 } from "@mlxbench/verdict";
 import { createFixtureRepo, type FixtureRepo } from "../src/checkout/test-support.js";
 import {
@@ -121,9 +122,11 @@ async function historyAndPr(prRecording: RecordingName, pr: number) {
   const { repo, origin } = await freshRepo();
   const config = parseConfigYaml(recording("main-1").configYaml);
   let mainSha = "";
+  let baselineJobId = "";
   for (const name of MAIN_RECORDINGS) {
     mainSha = await origin.commit({ ".mlxbench.yml": recording(name).configYaml }, name);
     const push = makeJob({ repo, cloneUrl: origin.dir, sha: mainSha, trigger: "push" });
+    baselineJobId = push.jobId;
     await archiveJudgedRun(
       deps.store,
       push,
@@ -140,7 +143,7 @@ async function historyAndPr(prRecording: RecordingName, pr: number) {
       pullRequest: { number: pr, baseSha: mainSha },
     });
   const first = await judgeAndPublish(await prJob(prRecording), prRecording, config);
-  return { repo, mainSha, config, pr: first, prJob };
+  return { repo, mainSha, baselineJobId, config, pr: first, prJob };
 }
 
 describe("the verdict of recorded runs, judged and published by the pipeline", () => {
@@ -166,7 +169,9 @@ describe("the verdict of recorded runs, judged and published by the pipeline", (
   });
 
   it("never fails a PR with the same code: a lean within noise goes to A/B pairs; one PR comment", async () => {
-    const { pr, repo, mainSha, config } = await historyAndPr("same-code", 2);
+    const { pr, repo, mainSha, baselineJobId, config } = await historyAndPr("same-code", 2);
+    // Named as the archive names it, so the baseline's page and compare resolve.
+    expect(pr.verdict.baseline?.runId).toBe(baselineJobId);
     // The screen alone (no pairs are recorded here): with closeCallP a worsening that merely leans
     // against run-to-run noise is a close call, so this run is inconclusive and asks for A/B pairs,
     // never a failure. pipeline-confirmation.test.ts runs the pairs and ends such a PR green.
@@ -178,7 +183,7 @@ describe("the verdict of recorded runs, judged and published by the pipeline", (
     const step = decideNextStep(pr.verdict, deriveNextStepOptions(deriveVerdictConfig(config)));
     expect(step.kind).toBe("confirm");
     expect(pr.check.conclusion, JSON.stringify(pr.check.output)).toBe("neutral");
-    expect(String(pr.check.output?.summary)).toContain(`compared with run \``);
+    expect(String(pr.check.output?.summary)).toContain(`against baseline \`${baselineJobId}\``);
     expect(String(pr.check.output?.summary)).toContain(`(\`${mainSha.slice(0, 12)}\`)`);
     expect(pr.check.actions.map((a) => (a as { identifier: string }).identifier)).toEqual([
       "rerun-full",
@@ -192,7 +197,7 @@ describe("the verdict of recorded runs, judged and published by the pipeline", (
   });
 
   it("fails a PR whose cluster is 1.3× slower, naming the regressed metrics, and updates the comment", async () => {
-    const { pr: first, repo, config, prJob } = await historyAndPr("same-code", 3);
+    const { pr: first, repo, config, prJob, baselineJobId } = await historyAndPr("same-code", 3);
     expect(commentsOf(repo, 3)).toHaveLength(1);
     const updatesBefore = gh.requestsFor("issues/update-comment").length;
     const slower = await judgeAndPublish(await prJob("slower-1.3x"), "slower-1.3x", config);
@@ -202,11 +207,23 @@ describe("the verdict of recorded runs, judged and published by the pipeline", (
       /regressed/,
     );
     expect(String(slower.check.output?.summary)).toMatch(
-      /regressed: .*inference\.(e2e_ms|ttft_ms|tpot_ms)/,
+      /^❌ 🔴 \d+ regressed .* — inference\.(e2e_ms|ttft_ms|tpot_ms) /,
     );
     const comments = commentsOf(repo, 3);
     expect(comments).toHaveLength(1);
-    expect(comments[0]?.body).toContain("regressed");
+    const body = comments[0]?.body ?? "";
+    // The first line says the verdict once, with the regressed metric as its headline.
+    const firstLine = body.split("\n").find((l) => !l.startsWith("<!--")) ?? "";
+    expect(firstLine).toMatch(
+      /^❌ 🔴 \d+ regressed .* — inference\.(e2e_ms|ttft_ms|tpot_ms) \+[\d.]+ % ↑ worse \[/,
+    );
+    expect(firstLine.match(/regressed/g)).toHaveLength(1);
+    const visible = body.split("<details>")[0] ?? "";
+    expect(visible.split("\n").length).toBeLessThanOrEqual(30);
+    expect(body).toContain(`against baseline \`${baselineJobId}\``);
+    // The runs list shows the same line, not the verdict's list of metric names.
+    const meta = (await loadRun(deps.store, repo, slower.job.jobId))?.meta;
+    expect(meta?.reason).toBe(summarizeVerdict(slower.verdict).line);
     expect(comments[0]?.body).toContain(slower.job.jobId);
     expect(comments[0]?.body).not.toContain(first.job.jobId);
     expect(gh.requestsFor("issues/update-comment").length).toBeGreaterThan(updatesBefore);

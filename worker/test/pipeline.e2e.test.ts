@@ -118,6 +118,17 @@ async function deliver(event: string, payload: Record<string, unknown>): Promise
 }
 
 let nextPr = 1;
+/**
+ * The reference cluster for tests of mechanics: fewer requests per latency measurement, and a
+ * close call left inconclusive instead of confirmed by up to 12 A/B pairs (24 more suite runs that
+ * would decide nothing these tests assert; pipeline-confirmation.test.ts tests the pairs).
+ */
+const mechanicsYaml = (ports: { http: number; grpc: number }): string =>
+  simConfigYaml({
+    ...ports,
+    inferenceIterations: 8,
+    extraYaml: "confirmation:\n  automatic: false\n",
+  });
 
 /**
  * A repository of one test: installed in the GitHub double, its own origin with a main commit
@@ -141,7 +152,7 @@ async function createTestRepo(name: string): Promise<TestRepo> {
   const origin = await createFixtureRepo(join(tmp, repo));
   const commit = async (message: string, yaml?: string): Promise<string> =>
     origin.commit(
-      { ".mlxbench.yml": yaml ?? simConfigYaml(await simPorts()), "CHANGES.md": `${message}\n` },
+      { ".mlxbench.yml": yaml ?? mechanicsYaml(await simPorts()), "CHANGES.md": `${message}\n` },
       message,
     );
   const mainSha = await commit("main");
@@ -300,7 +311,7 @@ describe("the worker end to end", () => {
       expect(statusHistory(run)).toEqual(["queued", "in_progress", "completed"]);
       expect(MEASURED).toContain(run.conclusion);
       // The baseline found is the run of the PR's merge base, this test's own push.
-      expect(String(run.output?.summary)).toContain("compared with run `");
+      expect(String(run.output?.summary)).toContain(`against baseline [\`${base.jobId}\``);
       expect(String(run.output?.summary)).toContain(`(\`${t.mainSha.slice(0, 12)}\`)`);
       expect(run.actions.map((a) => (a as { identifier: string }).identifier)).toEqual([
         "rerun-full",

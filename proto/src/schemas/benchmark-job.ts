@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RunnerLabel } from "./runs-on.js";
 
 /** What started a run. */
 export const Trigger = z.enum([
@@ -84,6 +85,8 @@ export const BenchmarkJob = z
     requestedBy: z.string().min(1),
     /** Check run created by the service; absent when GitHub failed and the worker must create it. */
     checkRunId: z.number().int().positive().optional(),
+    /** The runner pool (runs-on label) whose queue holds the job; absent: the single queue. */
+    pool: RunnerLabel.optional(),
     /** ISO 8601 time the service queued the job. */
     queuedAt: z.string().datetime(),
   })

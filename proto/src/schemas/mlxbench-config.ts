@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_RUNNER_LABEL, RunsOn } from "./runs-on.js";
 
 // The benchmarked repository's `.mlxbench.yml` (or `mlxbench --config FILE`). Every key has a
 // default, so an empty file is a valid config for a cluster on the contract's default ports.
@@ -203,6 +204,8 @@ export type ConfirmationConfig = z.infer<typeof ConfirmationConfig>;
 export const MlxbenchConfig = z
   .object({
     version: z.literal(1).default(1),
+    /** Runner pool(s) the run needs; a list is a matrix, one check run per pool. */
+    "runs-on": RunsOn.default([DEFAULT_RUNNER_LABEL]),
     cluster: ClusterConfig.prefault({}),
     costs: CostConfig.prefault({}),
     /** The seed's test_prompts; empty: the suite's built-in prompt set. */

@@ -58,12 +58,18 @@ export const MetricEvidence = z.object({
 });
 export type MetricEvidence = z.infer<typeof MetricEvidence>;
 
-/** Tier 2 for one metric: the paired A/B test on log(head / base) over the confirmation's pairs. */
+/**
+ * Tier 2 for one metric: the paired A/B test on log(head / base) over the confirmation's pairs,
+ * each run summarised by its Hodges–Lehmann location.
+ */
 export const MetricConfirmation = z.object({
   pairs: z.number().int().positive(),
-  /** "paired-yuen": Yuen's trimmed paired t (from 10 pairs on), so one spiked pair cannot decide. */
+  /**
+   * "paired-yuen": Yuen's trimmed paired t (20 % cut from 10 pairs on; below 10, one pair cut from
+   * each end when an end is a spike over 5 robust sds out), so one spiked pair cannot decide.
+   */
   method: z.enum(["paired-t", "paired-yuen"]),
-  /** Geometric-mean ratio head / base, in percent, with its interval at the test's level. */
+  /** (Trimmed) geometric-mean ratio head / base, in percent, with its interval at the test's level. */
   percent: JsonNumber,
   lowerPercent: JsonNumber,
   upperPercent: JsonNumber,

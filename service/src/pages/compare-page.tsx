@@ -1,5 +1,5 @@
 import type { FC } from "hono/jsx";
-import type { RunResult } from "@mlxbench/proto";
+import type { RunResult, Verdict } from "@mlxbench/proto";
 import type { RunMeta } from "@mlxbench/archive";
 import type { Doc } from "./archive-view.js";
 import { SAME_WITHIN_PCT, type CompareRow } from "./compare-runs.js";
@@ -11,6 +11,8 @@ export interface ComparedRun {
   runId: string;
   meta: RunMeta | null;
   result: Doc<RunResult>;
+  /** The run's own verdict; it speaks for the rows only when its baseline is the other run. */
+  verdict: Verdict | null;
 }
 
 export interface ComparePageProps {
@@ -177,9 +179,11 @@ export const ComparePage: FC<ComparePageProps> = (p) => {
                           </td>
                           <td class="n">{formatPercent(r.changePct)}</td>
                           <td>
-                            <Badge
-                              value={r.better === null ? null : r.better ? "improved" : "regressed"}
-                            />
+                            <span
+                              class={`badge b-${r.words.label}${r.words.judged ? "" : " muted"}`}
+                            >
+                              {r.words.text}
+                            </span>
                           </td>
                         </tr>
                       ))}
@@ -187,9 +191,10 @@ export const ComparePage: FC<ComparePageProps> = (p) => {
                   </table>
                 </div>
                 <p class="muted">
-                  Medians of each run's samples; changes under {SAME_WITHIN_PCT} % count as
-                  unchanged. This is a plain side-by-side view; the verdict on a run's page also
-                  weighs the default branch's noise.
+                  Medians of each run's samples.{" "}
+                  {p.rows.some((r) => r.words.judged)
+                    ? "B was judged against A: each row says what B's verdict said, in the words of the check and the PR comment."
+                    : `B was not judged against A, so this view only says which way each median moved (within ±${SAME_WITHIN_PCT} % counts as the same); the verdict on a run's page also weighs the default branch's noise.`}
                 </p>
                 <img
                   class="chart"

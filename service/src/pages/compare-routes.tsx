@@ -48,6 +48,8 @@ export function createCompareRoutes(rt: PagesRuntime): Hono<PagesEnv> {
         ? compareRuns(
             a.result.state === "ok" ? a.result.value : null,
             b.result.state === "ok" ? b.result.value : null,
+            // B's verdict speaks for the pair only when it judged B against A.
+            b.verdict?.baseline?.runId === a.runId ? b.verdict : null,
           )
         : [];
     return sendPage(

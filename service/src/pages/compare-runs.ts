@@ -1,4 +1,5 @@
 import type { Direction, MetricResult, RunResult, Verdict } from "@mlxbench/proto";
+import { describeChange } from "@mlxbench/verdict";
 import { computeMedian } from "@mlxbench/verdict/stats";
 
 /** A run's level of a metric: the median of its finite samples, else its p50. */
@@ -23,10 +24,29 @@ export interface CompareRow {
   changePct: number | null;
   /** Whether B is better than A; null when within SAME_WITHIN_PCT or not comparable. */
   better: boolean | null;
+  /**
+   * For B, in the verdict's words when B was judged against A ("🔴 regressed", "🟡 not decided
+   * (n=3 vs 30 needed)"); else only which way the medians moved, which is no verdict.
+   */
+  words: { text: string; label: string; judged: boolean };
 }
 
-/** Two runs' medians side by side: a plain comparison, not a verdict (no noise model). */
-export function compareRuns(a: RunResult | null, b: RunResult | null): CompareRow[] {
+/** What a plain side-by-side view may say without a noise model: the way the medians moved. */
+export function describeUnjudged(better: boolean | null, changePct: number | null): string {
+  if (changePct === null) return "not comparable";
+  if (better === null) return `within ±${SAME_WITHIN_PCT} %`;
+  return better ? "better, not judged" : "worse, not judged";
+}
+
+/**
+ * Two runs' medians side by side: a plain comparison, not a verdict (no noise model), unless
+ * `judged` is B's verdict against A: then each row says what that verdict said, in its words.
+ */
+export function compareRuns(
+  a: RunResult | null,
+  b: RunResult | null,
+  judged: Verdict | null = null,
+): CompareRow[] {
   const keys = [...new Set([...(a?.metrics ?? []), ...(b?.metrics ?? [])].map((m) => m.key))];
   return keys.map((key) => {
     const ma = a?.metrics.find((m) => m.key === key);
@@ -41,6 +61,8 @@ export function compareRuns(a: RunResult | null, b: RunResult | null): CompareRo
         : any.direction === "lower_is_better"
           ? changePct < 0
           : changePct > 0;
+    const verdict = judged?.metrics.find((m) => m.key === key);
+    const described = verdict ? describeChange(verdict) : null;
     return {
       key,
       label: any.label,
@@ -50,6 +72,13 @@ export function compareRuns(a: RunResult | null, b: RunResult | null): CompareRo
       b: vb,
       changePct,
       better,
+      words: described
+        ? { text: described.text, label: described.label, judged: true }
+        : {
+            text: describeUnjudged(better, changePct),
+            label: better === null ? "same" : better ? "better" : "worse",
+            judged: false,
+          },
     };
   });
 }

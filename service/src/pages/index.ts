@@ -9,3 +9,5 @@ export {
 } from "./pages-config.js";
 export { renderMarkdown, escapeHtml } from "./render-markdown.js";
 export { GitHubSignInError } from "./github-oauth.js";
+export { createLocalPagesApp, type LocalPagesOptions } from "./local-pages-app.js";
+export { serveLocalPages, type LocalPagesServer } from "./serve-local-pages.js";

@@ -37,7 +37,7 @@ form.filters label{display:flex;flex-direction:column;font-size:.8rem;color:#475
 input,select,button{font:inherit;padding:.35rem .5rem;border:1px solid #cbd5e1;border-radius:6px;background:#fff}
 button{background:#1d4ed8;color:#fff;border-color:#1d4ed8;cursor:pointer}
 img.chart{display:block;max-width:100%;height:auto;border:1px solid #e2e8f0;border-radius:6px;background:#fff}
-figure.chart{margin:0;max-width:760px}
+figure.chart{margin:0;max-width:760px}figure.chart figcaption{overflow-wrap:anywhere}select{max-width:100%}
 .md p{margin:.4rem 0}.md ul,.md ol{padding-left:1.4rem}
 ul.files{columns:2 18rem;padding-left:1.2rem}ul.files li{overflow-wrap:anywhere}
 details summary{cursor:pointer;color:#1d4ed8}

@@ -182,6 +182,24 @@ describe("report pages in Chromium", () => {
     await page.close();
   });
 
+  it("lists a run's metrics in the comment's order: regressed first, then undecided, then the rest", async () => {
+    const order = ["regressed", "invalid", "missing", "inconclusive", "improved", "unchanged"];
+    const rank = (o: string): number => (order.includes(o) ? order.indexOf(o) : order.length);
+    const seen = new Set<string>();
+    for (const runId of Object.values(seeded.pr)) {
+      const { page } = await open(`/reports/${PUBLIC_REPO}/runs/${runId}`);
+      const outcomes = await page
+        .locator("#metrics tbody tr[data-metric] .badge")
+        .allTextContents();
+      const ranks = outcomes.map(rank);
+      expect(ranks, `${runId}: ${outcomes.join(", ")}`).toEqual([...ranks].sort((a, b) => a - b));
+      outcomes.forEach((o) => seen.add(o));
+      await page.close();
+    }
+    // The seeded runs mix outcomes, so a page in the suite's order would fail above.
+    expect(seen.size).toBeGreaterThan(2);
+  });
+
   it("shows one run: summary, metric table against the baseline, charts, validation, artifacts", async () => {
     const { page, problems } = await open(`/reports/${PUBLIC_REPO}/runs/${seeded.pr.regressed}`);
     expect(await page.locator("h1 .badge").textContent()).toBe("failure");
@@ -334,12 +352,17 @@ describe("report pages in Chromium", () => {
     for (const [path, name] of [
       [`/reports/${PUBLIC_REPO}/runs/${seeded.pr.regressed}`, "phone-run"],
       [`/reports/${PUBLIC_REPO}`, "phone-runs"],
+      [`/reports/${PUBLIC_REPO}/trends`, "phone-trends"],
+      [
+        `/reports/${PUBLIC_REPO}/compare?a=${seeded.mainRunIds[0] ?? ""}&b=${seeded.pr.regressed}`,
+        "phone-compare",
+      ],
     ] as const) {
       const { page, problems } = await open(path, phone);
       const overflow = await page.evaluate<number>(
         "document.documentElement.scrollWidth - window.innerWidth",
       );
-      expect(overflow).toBeLessThanOrEqual(0);
+      expect(overflow, path).toBeLessThanOrEqual(0);
       await loadImages(page);
       await shoot(page, name);
       expect(problems).toEqual([]);

@@ -329,6 +329,41 @@ describe("bad input", () => {
     );
   });
 
+  it("links a PR's run page to its baseline by the archive's id, which resolves", async () => {
+    const last = seeded.mainRunIds.at(-1) ?? "";
+    const html = await (await get(`/reports/${PUBLIC_REPO}/runs/${seeded.pr.regressed}`)).text();
+    expect(html).toContain(`href="/reports/${PUBLIC_REPO}/runs/${last}"`);
+    expect(html).not.toContain("is not in the archive");
+    expect((await get(`/reports/${PUBLIC_REPO}/runs/${last}`)).status).toBe(200);
+    const compare = `/reports/${PUBLIC_REPO}/compare?a=${last}&b=${seeded.pr.regressed}`;
+    expect((await get(compare)).status).toBe(200);
+  });
+
+  it("compares in the verdict's words when B was judged against A", async () => {
+    const last = seeded.mainRunIds.at(-1) ?? "";
+    const judged = await (
+      await get(`/reports/${PUBLIC_REPO}/compare?a=${last}&b=${seeded.pr.regressed}`)
+    ).text();
+    expect(judged).toContain("B was judged against A");
+    expect(judged).toContain("🔴 regressed");
+    expect(judged).not.toContain("not judged");
+  });
+
+  it("says only which way each median moved when B was not judged against A", async () => {
+    const html = await (
+      await get(`/reports/${PUBLIC_REPO}/compare?a=main-00&b=${seeded.pr.improved}`)
+    ).text();
+    expect(html).toContain("better, not judged");
+    expect(html).toContain("B was not judged against A");
+    expect(html).not.toMatch(/>\s*(regressed|improved)\s*</);
+  });
+
+  it("lists each run with one line: the verdict's counts and its headline change", async () => {
+    const html = await (await get(`/reports/${PUBLIC_REPO}`)).text();
+    const row = html.split("<tr").find((r) => r.includes(`data-run="${seeded.pr.regressed}"`));
+    expect(row).toMatch(/🔴 \d+ regressed.* — inference\.\w+ \+[\d.]+ % ↑ worse \[/);
+  });
+
   it("names a run the comparison cannot find", async () => {
     const html = await (await get(`/reports/${PUBLIC_REPO}/compare?a=main-01&b=ghost`)).text();
     expect(html).toContain("run B (&quot;ghost&quot;) is not in this repository&#39;s archive");

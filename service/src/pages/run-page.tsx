@@ -8,6 +8,7 @@ import { formatDuration, formatTime, shortSha } from "./format.js";
 import { Badge, Layout } from "./layout.js";
 import { Problem } from "./problem-notice.js";
 import { MetricsSection } from "./run-page-metrics.js";
+import { sortMetricRows } from "./sort-metric-rows.js";
 import { ValidationSection } from "./run-page-validation.js";
 
 export interface RunPageProps {
@@ -150,7 +151,11 @@ export const RunPage: FC<RunPageProps> = (p) => {
         )}
       </section>
 
-      <MetricsSection runResult={p.runResult} baselineProblem={p.baselineProblem} rows={p.rows} />
+      <MetricsSection
+        runResult={p.runResult}
+        baselineProblem={p.baselineProblem}
+        rows={sortMetricRows(p.rows)}
+      />
 
       <section class="card" aria-label="charts">
         <h2>Charts</h2>

@@ -1,3 +1,4 @@
+import { arch, cpus, totalmem, type as osType } from "node:os";
 import { runCli } from "./run-cli.js";
 import {
   SimClusterStartError,
@@ -64,7 +65,7 @@ try {
       "--output-dir",
       outputDir,
       "--hardware",
-      "reference-cluster",
+      describeThisMachine(),
     ],
     { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() },
   );
@@ -79,3 +80,10 @@ console.log(
   `\nDemo finished in ${((performance.now() - started) / 1000).toFixed(1)} s with exit code ${code}.`,
 );
 process.exitCode = code;
+
+/** The fingerprint's hardware: the simulated cluster and the real machine it ran on. */
+function describeThisMachine(): string {
+  const cpu = cpus()[0]?.model.trim() || "unknown CPU";
+  const gib = Math.round(totalmem() / 1024 ** 3);
+  return `reference cluster (simulated) on ${cpu}, ${cpus().length} cores, ${gib} GiB, ${osType()} ${arch()}`;
+}

@@ -17,6 +17,7 @@ import {
 import { runHistoryCommand } from "./history-command.js";
 import { CliUsageError, parseCli } from "./parse-cli.js";
 import { createProgressReporter, type ProgressStream } from "./progress-reporter.js";
+import { readGitSource } from "./read-git-source.js";
 import { USAGE, type Command } from "./usage.js";
 
 export interface CliIo {
@@ -103,6 +104,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<0 | 1 
         ...(components ? { components } : {}),
         ...(lifecycle ? { lifecycle } : {}),
         ...(cli.hardware ? { hardware: cli.hardware } : {}),
+        source: await readGitSource(io.cwd),
         ...(cli.command === "communication" && cli.flags.apiUrl
           ? { perDeviceApiUrl: cli.flags.apiUrl }
           : {}),

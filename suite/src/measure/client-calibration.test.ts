@@ -18,28 +18,73 @@ describe("startEventLoopMonitor", () => {
 
 describe("assessCalibration", () => {
   const quiet = summarize([0.1, 0.2, 0.3]);
+  const ms = (x: number) => summarize([x]);
+  const base = {
+    readIn: "thread" as const,
+    dispatchLagMs: quiet,
+    eventLoopLagMs: quiet,
+    stampLagMs: quiet,
+    itlMs: ms(20),
+    ttftMs: ms(100),
+  };
+
   it("is not client-limited when the client kept up", () => {
-    const c = assessCalibration(quiet, quiet, summarize([20, 20]));
-    expect(c).toEqual({ dispatchLagMs: quiet, eventLoopLagMs: quiet, clientLimited: false });
+    expect(assessCalibration(base)).toEqual({
+      readIn: "thread",
+      dispatchLagMs: quiet,
+      eventLoopLagMs: quiet,
+      stampLagMs: quiet,
+      clientLimited: false,
+    });
   });
+
+  it.each([
+    ["a lag under the floor, though most of a tiny ITL", { stampLagMs: ms(4.9), itlMs: ms(2) }],
+    ["a lag over the floor, small beside ITL and TTFT", { stampLagMs: ms(8), itlMs: ms(20) }],
+    [
+      "a dispatch lag over the floor, small beside TTFT",
+      { dispatchLagMs: ms(20), ttftMs: ms(100) },
+    ],
+    // The healthy run: event-loop lag p99 2.6 ms against a median ITL of 2.2 ms.
+    ["a busy main thread when the reader thread kept up", { eventLoopLagMs: ms(40) }],
+    [
+      "a stamp lag with nothing streamed to blur",
+      { stampLagMs: ms(30), itlMs: null, ttftMs: null },
+    ],
+  ])("stays quiet for %s", (_name, over) => {
+    const c = assessCalibration({ ...base, ...over });
+    expect(c.clientLimited).toBe(false);
+    expect(c.warning).toBeUndefined();
+  });
+
   it.each([
     [
-      "event-loop lag",
-      null,
-      summarize([CLIENT_LIMITS.eventLoopLagP99Ms + 5]),
-      null,
-      /event-loop lag p99/,
+      "stamp lag > 50% of ITL",
+      { stampLagMs: ms(CLIENT_LIMITS.floorMs + 6), itlMs: ms(20) },
+      /stamp lag p99 \(reader thread\) 11\.0 ms is 55% of the median ITL 20\.00 ms/,
     ],
     [
-      "dispatch lag",
-      summarize([CLIENT_LIMITS.dispatchLagP99Ms + 1]),
-      quiet,
-      null,
-      /dispatch lag p99/,
+      "stamp lag > 25% of TTFT",
+      { stampLagMs: ms(9), itlMs: ms(40), ttftMs: ms(30) },
+      /stamp lag p99 \(reader thread\) 9\.0 ms is 30% of the median TTFT/,
     ],
-    ["lag comparable to the ITL", quiet, summarize([2]), summarize([4]), /of the median ITL/],
-  ])("warns on %s", (_name, dispatch, loop, itl, reason) => {
-    const c = assessCalibration(dispatch, loop, itl);
+    [
+      "main-thread stamp lag",
+      { readIn: "main" as const, stampLagMs: ms(15), itlMs: ms(10) },
+      /stamp lag p99 \(main thread\) 15\.0 ms is 150% of the median ITL/,
+    ],
+    [
+      "dispatch lag > 25% of TTFT",
+      { dispatchLagMs: ms(30), ttftMs: ms(100) },
+      /dispatch lag p99 30\.0 ms is 30% of the median TTFT/,
+    ],
+    [
+      "dispatch lag > 25% of E2E when nothing streamed",
+      { dispatchLagMs: ms(120), ttftMs: null, itlMs: null, e2eMs: ms(50) },
+      /dispatch lag p99 120\.0 ms is 240% of the median E2E/,
+    ],
+  ])("warns on %s", (_name, over, reason) => {
+    const c = assessCalibration({ ...base, ...over });
     expect(c.clientLimited).toBe(true);
     expect(c.warning).toMatch(reason);
     expect(c.warning).toMatch(/^client-limited measurement: /);

@@ -2,20 +2,35 @@ import { createHistogram } from "node:perf_hooks";
 import type { Stats } from "./summarize.js";
 
 export interface ClientCalibration {
+  /** Where the responses were read and stamped (see sendChatCompletion's readIn). */
+  readIn: "thread" | "main";
   /** Actual send minus intended start, per measured request. */
   dispatchLagMs: Stats | null;
-  /** How late this process's event loop ran a timer, sampled through the measured phase. */
+  /** How late this (the main) thread's event loop ran a timer, sampled through the measured phase. */
   eventLoopLagMs: Stats | null;
+  /**
+   * How late the thread that stamps the reads ran a timer: the reader thread's event-loop lag, or
+   * the main thread's when reading in main. A read that arrives while that loop is busy is stamped late.
+   */
+  stampLagMs: Stats | null;
   clientLimited: boolean;
   warning?: string;
 }
 
-/** Above these the client, not the server, shaped the measurement (docs/metrics.md). */
+/**
+ * Where the client's own delay becomes a real share of what it reports (docs/metrics.md, "Client
+ * calibration"). A lag fires only when it is above an absolute floor (below it, against the sim's
+ * written timestamps, the stamp error stayed under the raw reader's) and a share of the figure it blurs.
+ */
 export const CLIENT_LIMITS = {
-  eventLoopLagP99Ms: 10,
-  dispatchLagP99Ms: 5,
-  /** Event-loop lag p99 as a share of the median ITL it would blur. */
-  eventLoopLagShareOfItl: 0.25,
+  /** Below this a lag p99 never fires: the stamp error it causes is within a bare reader's. */
+  floorMs: 5,
+  /** Stamp lag p99 as a share of the median ITL: one late stamp moves two gaps by that much. */
+  stampLagShareOfItl: 0.5,
+  /** Stamp lag p99 as a share of the median TTFT. */
+  stampLagShareOfTtft: 0.25,
+  /** Dispatch lag p99 as a share of the median TTFT, which it inflates one to one. */
+  dispatchLagShareOfTtft: 0.25,
 } as const;
 
 export interface EventLoopMonitor {
@@ -69,38 +84,68 @@ export function startEventLoopMonitor(
   };
 }
 
+/** The lags of a run and the latencies they could blur. */
+export interface CalibrationInput {
+  readIn: "thread" | "main";
+  dispatchLagMs: Stats | null;
+  eventLoopLagMs: Stats | null;
+  stampLagMs: Stats | null;
+  itlMs: Stats | null;
+  ttftMs: Stats | null;
+  /** What a dispatch lag is compared with when nothing was streamed (no TTFT). */
+  e2eMs?: Stats | null;
+}
+
 /** Decides whether the client limited the run, and says why in a sentence a reader can act on. */
-export function assessCalibration(
-  dispatchLagMs: Stats | null,
-  eventLoopLagMs: Stats | null,
-  itlMs: Stats | null,
-): ClientCalibration {
+export function assessCalibration(input: CalibrationInput): ClientCalibration {
+  const { dispatchLagMs, stampLagMs, itlMs, ttftMs } = input;
   const reasons: string[] = [];
-  if (eventLoopLagMs !== null && eventLoopLagMs.p99 > CLIENT_LIMITS.eventLoopLagP99Ms) {
-    reasons.push(
-      `event-loop lag p99 ${eventLoopLagMs.p99.toFixed(1)} ms > ${CLIENT_LIMITS.eventLoopLagP99Ms} ms`,
-    );
-  }
-  if (dispatchLagMs !== null && dispatchLagMs.p99 > CLIENT_LIMITS.dispatchLagP99Ms) {
-    reasons.push(
-      `dispatch lag p99 ${dispatchLagMs.p99.toFixed(1)} ms > ${CLIENT_LIMITS.dispatchLagP99Ms} ms`,
-    );
-  }
-  if (eventLoopLagMs !== null && itlMs !== null && itlMs.p50 > 0) {
-    const share = eventLoopLagMs.p99 / itlMs.p50;
-    if (share > CLIENT_LIMITS.eventLoopLagShareOfItl) {
+  const floor = CLIENT_LIMITS.floorMs;
+  const where = input.readIn === "thread" ? "reader thread" : "main thread";
+  if (stampLagMs !== null && stampLagMs.p99 > floor) {
+    const lag = stampLagMs.p99;
+    const itlShare = share(lag, itlMs);
+    const ttftShare = share(lag, ttftMs);
+    if (itlShare > CLIENT_LIMITS.stampLagShareOfItl)
       reasons.push(
-        `event-loop lag p99 ${eventLoopLagMs.p99.toFixed(2)} ms is ${(share * 100).toFixed(0)}% of the median ITL ${itlMs.p50.toFixed(2)} ms`,
+        `stamp lag p99 (${where}) ${lag.toFixed(1)} ms is ${pct(itlShare)}% of the median ITL ${median(itlMs)} ms`,
       );
-    }
+    else if (ttftShare > CLIENT_LIMITS.stampLagShareOfTtft)
+      reasons.push(
+        `stamp lag p99 (${where}) ${lag.toFixed(1)} ms is ${pct(ttftShare)}% of the median TTFT ${median(ttftMs)} ms`,
+      );
+  }
+  if (dispatchLagMs !== null && dispatchLagMs.p99 > floor) {
+    const [name, of] = ttftMs === null ? ["E2E", input.e2eMs ?? null] : ["TTFT", ttftMs];
+    const lagShare = share(dispatchLagMs.p99, of);
+    if (lagShare > CLIENT_LIMITS.dispatchLagShareOfTtft)
+      reasons.push(
+        `dispatch lag p99 ${dispatchLagMs.p99.toFixed(1)} ms is ${pct(lagShare)}% of the median ${name} ${median(of)} ms`,
+      );
   }
   const calibration: ClientCalibration = {
+    readIn: input.readIn,
     dispatchLagMs,
-    eventLoopLagMs,
+    eventLoopLagMs: input.eventLoopLagMs,
+    stampLagMs,
     clientLimited: reasons.length > 0,
   };
   if (reasons.length > 0) {
     calibration.warning = `client-limited measurement: ${reasons.join("; ")}. Latencies include the client's own delay; use a less loaded client machine or a lower load.`;
   }
   return calibration;
+}
+
+/** lag ÷ the median it blurs; 0 without one (nothing measured that the lag could blur). */
+function share(lagMs: number, of: Stats | null): number {
+  if (of === null || of.p50 <= 0) return 0;
+  return lagMs / of.p50;
+}
+
+function pct(share: number): string {
+  return (share * 100).toFixed(0);
+}
+
+function median(s: Stats | null): string {
+  return s === null ? "n/a" : s.p50.toFixed(2);
 }

@@ -11,7 +11,13 @@ export { InvalidMeasureOptionsError } from "./errors.js";
 export { summarize, percentile, type Stats } from "./summarize.js";
 export { estimateTokens, countChunkTokens, apportion } from "./estimate-tokens.js";
 export { SseEventParser } from "./sse-event-parser.js";
-export { sendChatCompletion, type SendChatCompletionOptions } from "./send-chat-completion.js";
+export {
+  sendChatCompletion,
+  resolveReadIn,
+  type ReadIn,
+  type SendChatCompletionOptions,
+} from "./send-chat-completion.js";
+export { ReaderThread, ReaderThreadError } from "./reader-thread.js";
 export {
   computeLoadMetrics,
   e2eOf,
@@ -27,6 +33,7 @@ export {
   assessCalibration,
   startEventLoopMonitor,
   CLIENT_LIMITS,
+  type CalibrationInput,
   type ClientCalibration,
   type EventLoopMonitor,
 } from "./client-calibration.js";

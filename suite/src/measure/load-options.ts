@@ -25,4 +25,9 @@ export interface LoadOptions {
   /** Seeds the Poisson schedule. Default 1. */
   seed?: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Where responses are read and stamped: "thread" (default; a worker_thread the main thread's GC
+   * and parsing cannot delay) or "main". A caller's own dispatcher or clock (LoadDeps) means "main".
+   */
+  readIn?: "thread" | "main";
 }

@@ -70,6 +70,24 @@ describe("against the reference cluster", () => {
     result.records.forEach(checkAgainstGroundTruth);
   });
 
+  it("a normal run reads in the reader thread and gives no client-limited warning", async () => {
+    const result = await runLoad({
+      baseUrl: cluster.apiUrl,
+      prompts: PROMPTS,
+      load: { kind: "concurrency", concurrency: 8 },
+      requests: 16,
+      warmupRequests: 4,
+    });
+    expect(result.metrics.successRate).toBe(1);
+    result.records.forEach(checkAgainstGroundTruth);
+    const c = result.calibration;
+    expect(c.readIn).toBe("thread");
+    expect(c.stampLagMs?.count).toBeGreaterThan(0);
+    expect(c.warning).toBeUndefined();
+    expect(c.clientLimited).toBe(false);
+    expect(result.warnings.filter((w) => w.includes("client-limited"))).toEqual([]);
+  });
+
   it("measures without streaming when the cluster answers 501, as the original does", async () => {
     cluster.faults.set({ streaming: false });
     const result = await runLoad({

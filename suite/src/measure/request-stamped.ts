@@ -132,7 +132,11 @@ export class StampedBody {
 
   /** undici's data callback: the stamp comes first, before anything else is done with the read. */
   take(chunk: Buffer): void {
-    const at = this.now();
+    this.takeAt(chunk, this.now());
+  }
+
+  /** A read stamped elsewhere (the reader thread stamps, this thread parses). */
+  takeAt(chunk: Buffer, at: number): void {
     if (this.finished || this.ended || this.error !== undefined) return;
     this.chunks.push(chunk);
     this.ats.push(at);
@@ -140,7 +144,10 @@ export class StampedBody {
   }
 
   end(): void {
-    const at = this.now();
+    this.endAt(this.now());
+  }
+
+  endAt(at: number): void {
     if (this.ended || this.error !== undefined) return;
     this.ended = true;
     this.endedAt = at;

@@ -145,19 +145,21 @@ describe("runLoad", () => {
 
   it("open loop counts a late dispatch in the latency instead of hiding it", async () => {
     const url = await serve(answer);
-    // Block this process's event loop for 120 ms just after the start: arrivals due then go out late.
-    setTimeout(() => {
-      const until = performance.now() + 120;
-      while (performance.now() < until) {
-        // busy
-      }
-    }, 1);
+    // Block this process's event loop for 120 ms once the first request is done: arrivals due
+    // then go out late (the reader thread keeps stamping, but the sends wait for this thread).
     const result = await runLoad({
       baseUrl: url,
       model: "m",
       prompts: PROMPTS,
       load: { kind: "rate", requestsPerSecond: 50, arrival: "constant" },
       requests: 4,
+      onProgress: (done) => {
+        if (done !== 1) return;
+        const until = performance.now() + 120;
+        while (performance.now() < until) {
+          // busy
+        }
+      },
     });
     const lags = result.records.map((r) => r.sentMs - r.intendedStartMs);
     expect(Math.max(...lags)).toBeGreaterThanOrEqual(50);

@@ -11,7 +11,8 @@ import { discoverModel } from "./discover-model.js";
 import { epochNow } from "./epoch-now.js";
 import { DEFAULT_PROMPTS, type PromptSpec } from "./prompt-spec.js";
 import type { RequestRecord } from "./request-record.js";
-import { sendChatCompletion } from "./send-chat-completion.js";
+import { ReaderThread } from "./reader-thread.js";
+import { resolveReadIn, sendChatCompletion } from "./send-chat-completion.js";
 import { summarize } from "./summarize.js";
 import type { LoadOptions } from "./load-options.js";
 import { validateLoadOptions } from "./validate-load-options.js";
@@ -32,6 +33,7 @@ export interface LoadResult {
   warnings: string[];
 }
 
+/** A caller's own clock or dispatcher lives on this thread, so the run reads in "main". */
 export interface LoadDeps {
   now?: () => number;
   dispatcher?: Dispatcher;
@@ -46,13 +48,16 @@ type Send = (index: number, intendedStartMs: number, warmup: boolean) => Promise
  */
 export async function runLoad(opts: LoadOptions, deps: LoadDeps = {}): Promise<LoadResult> {
   validateLoadOptions(opts);
+  const readIn = resolveReadIn({ readIn: opts.readIn, dispatcher: deps.dispatcher, now: deps.now });
   const now = deps.now ?? epochNow;
   // One pool per run, unlimited connections: a shared pool's limit would cap concurrency.
   const ownDispatcher =
     deps.dispatcher === undefined ? new Agent({ connections: null, pipelining: 1 }) : undefined;
   const dispatcher: Dispatcher = deps.dispatcher ?? (ownDispatcher as Dispatcher);
   const warnings: string[] = [];
+  let reader: ReaderThread | undefined;
   try {
+    if (readIn === "thread") reader = await ReaderThread.start();
     let model = opts.model;
     if (model === undefined) {
       const found = await discoverModel(opts.baseUrl, dispatcher);
@@ -74,9 +79,13 @@ export async function runLoad(opts: LoadOptions, deps: LoadDeps = {}): Promise<L
         stream,
         id: `${warmup ? "warmup" : "req"}-${index}`,
         intendedStartMs,
-        dispatcher,
-        now,
       };
+      if (reader !== undefined) sendOpts.reader = reader;
+      else {
+        sendOpts.readIn = "main";
+        sendOpts.dispatcher = dispatcher;
+        sendOpts.now = now;
+      }
       if (opts.timeoutMs !== undefined) sendOpts.timeoutMs = opts.timeoutMs;
       if (opts.signal !== undefined) sendOpts.signal = opts.signal;
       const record = await sendChatCompletion(sendOpts);
@@ -100,6 +109,7 @@ export async function runLoad(opts: LoadOptions, deps: LoadDeps = {}): Promise<L
     );
 
     const monitor = startEventLoopMonitor();
+    reader?.startLagMonitor();
     const startedAtMs = now();
     const deadline = opts.maxDurationMs === undefined ? Infinity : startedAtMs + opts.maxDurationMs;
     const progress = (done: number): void => opts.onProgress?.(done, opts.requests);
@@ -130,13 +140,22 @@ export async function runLoad(opts: LoadOptions, deps: LoadDeps = {}): Promise<L
             progress,
           );
     const eventLoopLagMs = monitor.stop();
+    const stampLagMs = reader === undefined ? eventLoopLagMs : await reader.stopLagMonitor();
 
     const durationMs = measuredWindow(records, startedAtMs, now);
     const metrics = computeLoadMetrics(records, durationMs, opts.slo);
     const dispatchLags = records
       .filter((r) => r.sentMs > 0)
       .map((r) => r.sentMs - r.intendedStartMs);
-    const calibration = assessCalibration(summarize(dispatchLags), eventLoopLagMs, metrics.itlMs);
+    const calibration = assessCalibration({
+      readIn,
+      dispatchLagMs: summarize(dispatchLags),
+      eventLoopLagMs,
+      stampLagMs,
+      itlMs: metrics.itlMs,
+      ttftMs: metrics.ttftMs,
+      e2eMs: metrics.e2eMs,
+    });
 
     if (fellBack) {
       warnings.push(
@@ -171,6 +190,7 @@ export async function runLoad(opts: LoadOptions, deps: LoadDeps = {}): Promise<L
       warnings,
     };
   } finally {
+    await reader?.close();
     await ownDispatcher?.close();
   }
 }

@@ -2,7 +2,14 @@ import { getGlobalDispatcher, type Dispatcher } from "undici";
 import { snippet } from "./chat-stream-reader.js";
 import { classifyTransportError } from "./classify-error.js";
 import { epochNow } from "./epoch-now.js";
-import { requestStamped, type StampedBody, type StampedResponse } from "./request-stamped.js";
+import { InvalidMeasureOptionsError } from "./errors.js";
+import {
+  requestStamped,
+  type StampedBody,
+  type StampedRequestOptions,
+  type StampedResponse,
+} from "./request-stamped.js";
+import { ReaderThread } from "./reader-thread.js";
 import { normalizeBaseUrl } from "./normalize-base-url.js";
 import type { PromptSpec } from "./prompt-spec.js";
 import { readStream } from "./read-chat-stream.js";
@@ -26,8 +33,39 @@ export interface SendChatCompletionOptions {
   deadlineMs?: number;
   temperature?: number;
   signal?: AbortSignal;
+  /**
+   * Where the response is read and stamped: "thread" (a worker_thread, so this thread's GC and
+   * parsing cannot delay a stamp) or "main" (undici's callback on this thread). Default "thread",
+   * or "main" when a dispatcher or clock is given (they live on this thread).
+   */
+  readIn?: ReadIn;
+  /** A reader thread to share between requests; without it each request starts its own. */
+  reader?: ReaderThread;
   dispatcher?: Dispatcher;
   now?: () => number;
+}
+
+export type ReadIn = "thread" | "main";
+
+/** Where a caller's options put the reading; throws when they ask for a thread they cannot have. */
+export function resolveReadIn(opts: {
+  readIn?: ReadIn | undefined;
+  dispatcher?: unknown;
+  now?: unknown;
+}): ReadIn {
+  const injected = opts.dispatcher !== undefined || opts.now !== undefined;
+  if (opts.readIn === undefined) return injected ? "main" : "thread";
+  if (opts.readIn !== "thread" && opts.readIn !== "main")
+    throw new InvalidMeasureOptionsError(
+      "readIn",
+      `must be "thread" or "main", got ${JSON.stringify(opts.readIn)}`,
+    );
+  if (opts.readIn === "thread" && injected)
+    throw new InvalidMeasureOptionsError(
+      "readIn",
+      `"thread" reads with the thread's own HTTP pool and clock; a caller's ${opts.dispatcher !== undefined ? "dispatcher" : "clock (now)"} needs readIn "main"`,
+    );
+  return opts.readIn;
 }
 
 interface Attempt {
@@ -36,7 +74,7 @@ interface Attempt {
   stream: boolean;
   opts: SendChatCompletionOptions;
   now: () => number;
-  dispatcher: Dispatcher;
+  request: (o: StampedRequestOptions) => Promise<StampedResponse>;
 }
 
 /**
@@ -47,15 +85,37 @@ interface Attempt {
 export async function sendChatCompletion(opts: SendChatCompletionOptions): Promise<RequestRecord> {
   const { origin, prefix } = normalizeBaseUrl(opts.baseUrl);
   const now = opts.now ?? epochNow;
+  const readIn = resolveReadIn(opts);
+  let ownReader: ReaderThread | undefined;
+  let request: Attempt["request"];
+  if (readIn === "main") {
+    const dispatcher = opts.dispatcher ?? getGlobalDispatcher();
+    request = (o) => requestStamped(dispatcher, o, now);
+  } else {
+    const reader = opts.reader ?? (ownReader = await ReaderThread.start());
+    request = (o) => reader.request(o);
+  }
+  // Default start: now, once a thread of its own (if any) is up.
   const intendedStartMs = opts.intendedStartMs ?? now();
-  const attempt: Attempt = {
-    origin,
-    path: `${prefix}/v1/chat/completions`,
-    stream: opts.stream ?? true,
-    opts,
-    now,
-    dispatcher: opts.dispatcher ?? getGlobalDispatcher(),
-  };
+  try {
+    return await sendWithFallback(
+      {
+        origin,
+        path: `${prefix}/v1/chat/completions`,
+        stream: opts.stream ?? true,
+        opts,
+        now,
+        request,
+      },
+      intendedStartMs,
+    );
+  } finally {
+    await ownReader?.close();
+  }
+}
+
+async function sendWithFallback(attempt: Attempt, intendedStartMs: number): Promise<RequestRecord> {
+  const { opts } = attempt;
   const first = await sendOnce(attempt, intendedStartMs);
   if (
     attempt.stream &&
@@ -127,23 +187,19 @@ async function sendOnce(a: Attempt, intendedStartMs: number): Promise<RequestRec
     record.sentMs = now();
     let res: StampedResponse;
     try {
-      res = await requestStamped(
-        a.dispatcher,
-        {
-          origin: a.origin,
-          path: a.path,
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            accept: a.stream ? "text/event-stream" : "application/json",
-          },
-          body: JSON.stringify(body),
-          signal: controller.signal,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
+      res = await a.request({
+        origin: a.origin,
+        path: a.path,
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: a.stream ? "text/event-stream" : "application/json",
         },
-        now,
-      );
+        body: JSON.stringify(body),
+        signal: controller.signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
     } catch (err) {
       return fail(classifyTransportError(err, "before_headers"));
     }

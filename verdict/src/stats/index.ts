@@ -19,7 +19,9 @@ export {
 } from "./simulate-samples.js";
 export { estimateScreenNoise, type ScreenNoise } from "./estimate-screen-noise.js";
 export {
+  MIN_SPIKE_TRIM_PAIRS,
   MIN_TRIM_PAIRS,
+  SPIKE_ROBUST_SDS,
   PairedInputError,
   testPairedLogRatio,
   type PairedLogRatio,

@@ -1,7 +1,8 @@
 import type { Direction } from "@mlxbench/proto";
 import { studentTQuantile, studentTTwoSidedP } from "./distributions.js";
+import { medianOfSorted } from "./median.js";
 
-/** One A/B pair: the same metric's value (a run's median) on the base and on the head. */
+/** One A/B pair: the same metric's value (a run's location, e.g. Hodges–Lehmann) on the base and on the head. */
 export interface ValuePair {
   base: number;
   head: number;
@@ -28,6 +29,14 @@ export interface PairedLogRatio {
 /** Fewest pairs from which the differences are trimmed: below it one pair is too large a share. */
 export const MIN_TRIM_PAIRS = 10;
 
+/**
+ * Below MIN_TRIM_PAIRS, one pair is cut from each end when an end lies more than this many robust
+ * sds (1.4826 · MAD) from the median difference: a spiked pair, not the spread of the rest.
+ */
+export const SPIKE_ROBUST_SDS = 5;
+/** Fewest pairs from which a spiked pair may be cut (the trimmed test keeps at least 3). */
+export const MIN_SPIKE_TRIM_PAIRS = 5;
+
 /** Paired input that no test can use: too few pairs, or values that are not finite and positive. */
 export class PairedInputError extends RangeError {
   override readonly name = "PairedInputError";
@@ -38,7 +47,8 @@ export class PairedInputError extends RangeError {
  * the cluster's state are shared within a pair, so they cancel in d. With `trim` > 0 and at least
  * MIN_TRIM_PAIRS pairs it is Yuen's test: the mean of d with ⌊trim · n⌋ pairs cut from each end and
  * the winsorized variance, so one pair hit by a spike (a thermal throttle, a background index) cannot
- * decide alone. The t interval and p assume the kept differences are roughly normal on the log scale;
+ * decide alone. Below MIN_TRIM_PAIRS a share-based cut would take too much, so one pair is cut from
+ * each end only when an end is a spike (over SPIKE_ROBUST_SDS robust sds from the median). The t interval and p assume the kept differences are roughly normal on the log scale;
  * a sign-flip permutation would drop that but cannot resolve p below 2^−n, too coarse for 4–12 pairs.
  * Throws PairedInputError for fewer than 2 pairs or a value that is NaN, infinite or ≤ 0.
  */
@@ -65,7 +75,7 @@ export function testPairedLogRatio(
   });
   const d = pairs.map((p) => Math.log(p.head / p.base)).sort((a, b) => a - b);
   const n = d.length;
-  const g = n >= MIN_TRIM_PAIRS ? Math.floor(trim * n) : 0;
+  const g = n >= MIN_TRIM_PAIRS ? Math.floor(trim * n) : trim > 0 && hasSpikedEnd(d) ? 1 : 0;
   const h = n - 2 * g;
   const kept = d.slice(g, n - g);
   const mean = kept.reduce((a, b) => a + b, 0) / h;
@@ -95,4 +105,16 @@ export function testPairedLogRatio(
     method: g > 0 ? "paired-yuen" : "paired-t",
     trimmed: g,
   };
+}
+
+/** Whether an end of the sorted differences is a spike: over SPIKE_ROBUST_SDS robust sds out. */
+function hasSpikedEnd(sorted: readonly number[]): boolean {
+  if (sorted.length < MIN_SPIKE_TRIM_PAIRS) return false;
+  const center = medianOfSorted(Float64Array.from(sorted));
+  const robustSd =
+    1.4826 * medianOfSorted(Float64Array.from(sorted, (x) => Math.abs(x - center)).sort());
+  if (!(robustSd > 0)) return false;
+  const low = sorted[0] ?? center;
+  const high = sorted[sorted.length - 1] ?? center;
+  return Math.max(center - low, high - center) > SPIKE_ROBUST_SDS * robustSd;
 }

@@ -1,12 +1,19 @@
 export { LIMITS, oneLine, truncateText } from "./limits.js";
 export {
-  fence,
   formatNumber,
+  isShownFirst,
   renderMde,
-  renderMetricRows,
+  renderMetricRow,
+  renderNoiseNote,
+} from "./render-metric-table.js";
+export {
+  deriveReportLinks,
+  fence,
   renderSummary,
+  renderTierDetail,
   renderTiers,
   renderTitle,
+  VISIBLE_ROWS,
   type CheckConclusion,
   type SummaryInput,
 } from "./render-summary.js";

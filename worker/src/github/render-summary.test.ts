@@ -36,7 +36,7 @@ const verdict = (metrics: MetricVerdict[]): Verdict => ({
 });
 
 describe("renderSummary", () => {
-  it("shows baseline, current, change, interval and verdict per metric, regressions first", () => {
+  it("says the verdict once, then a row per metric with baseline, current, way, interval and threshold", () => {
     const run = sampleRunResult({ scale: 1.3 });
     const text = renderSummary({
       conclusion: "failure",
@@ -47,18 +47,48 @@ describe("renderSummary", () => {
         metric("inference.e2e_ms", "regressed", 30),
       ]),
       runResult: run,
-      runUrl: "https://x.example/run",
+      runUrl: "https://x.example/reports/o/r/runs/push-2",
       charts: [{ label: "latency", url: "https://x.example/latency.png" }],
     });
-    const rows = text.split("\n").filter((l) => l.startsWith("| `"));
-    expect(rows[0]).toContain("inference.e2e_ms");
-    expect(rows[0]).toContain("🔴 regressed");
-    expect(rows[0]).toContain("+30.0 %");
-    expect(rows[0]).toContain("[+28.0 %, +32.0 %]");
-    // current median 130 ms, baseline = 130 / 1.3 = 100 ms
-    expect(rows[0]).toContain("| 100.0 ms | 130.0 ms |");
+    const lines = text.split("\n");
+    expect(lines[0]).toBe(
+      "❌ 🔴 1 regressed · ⚪ 1 unchanged — inference.e2e_ms +30.0 % ↑ worse [+28.0, +32.0]",
+    );
+    expect(text.match(/regressed/g)).toHaveLength(2); // the first line and the row, nowhere else
+    const rows = lines.filter((l) => l.startsWith("| ["));
+    expect(rows[0]).toBe(
+      "| [`inference.e2e_ms`](https://x.example/reports/o/r/trends#m-inference.e2e_ms) | 100.0 ms | 130.0 ms | +30.0 % ↑ worse | [+28.0, +32.0] | ±5 % | — | 8 vs 8 | 🔴 regressed |",
+    );
     expect(text).toContain("[latency](https://x.example/latency.png)");
-    expect(text).toContain("compared with run `base-1`");
+    expect(text).toContain(
+      "against baseline [`base-1`](https://x.example/reports/o/r/runs/base-1) (`bbbbbbbbbbbb`). [run page](https://x.example/reports/o/r/runs/push-2) · [compare](https://x.example/reports/o/r/compare?a=base-1&b=push-2)",
+    );
+  });
+
+  it("shows 52 metrics in at most 30 lines, ten rows, the rest collapsed", () => {
+    const many = Array.from({ length: 52 }, (_, i) =>
+      i === 7
+        ? metric("inference.tpot_ms", "regressed", 30.2)
+        : { ...metric(`m.metric_${i}`, "unchanged", 0.5), gated: i < 3 },
+    );
+    const text = renderSummary({
+      conclusion: "failure",
+      reason: "1 metric regressed",
+      commit: "c".repeat(40),
+      verdict: verdict(many),
+      runResult: sampleRunResult({ scale: 1 }),
+      runUrl: "https://x.example/reports/o/r/runs/push-2",
+    });
+    const [visible = "", collapsed = ""] = text.split("<details>");
+    const after = text.split("</details>")[1] ?? "";
+    // What a reader sees before opening anything: the lines outside <details>, plus its summary line.
+    const seen = visible.trimEnd().split("\n").length + 1 + after.trim().split("\n").length;
+    expect(seen).toBeLessThanOrEqual(30);
+    expect(visible.split("\n").filter((l) => l.startsWith("| ["))).toHaveLength(4);
+    expect(visible).toContain("inference.tpot_ms");
+    expect(collapsed).toMatch(/^<summary>48 more metrics<\/summary>/);
+    // Collapsed rows without trend links: those would double the comment's size.
+    expect(collapsed.split("\n").filter((l) => l.startsWith("| `"))).toHaveLength(48);
   });
 
   it("shows each metric's minimum detectable effect, marking noise that was assumed", () => {
@@ -85,7 +115,8 @@ describe("renderSummary", () => {
     expect(text.split("\n").find((l) => l.startsWith("| `inference.e2e_ms`"))).toContain(
       "| ±7.3 % |",
     );
-    expect(text).toContain("run-to-run noise measured on 42 default-branch runs");
+    expect(text).toContain("(run-to-run noise measured on 42 default-branch runs)");
+    expect(text).not.toContain("assumed");
     const assumed = renderSummary({
       conclusion: "success",
       reason: "no regression",
@@ -94,7 +125,17 @@ describe("renderSummary", () => {
       runResult: null,
     });
     expect(assumed).toContain("| ±12 %* |");
-    expect(assumed).toContain("* assumed: too few default-branch runs");
+    const blunt = renderSummary({
+      conclusion: "success",
+      reason: "no regression",
+      commit: "c".repeat(40),
+      verdict: verdict([{ ...measured, mdePct: 1.7e17, evidence: evidence(3) }]),
+      runResult: null,
+    });
+    expect(blunt).toContain("| > ±1000 % |");
+    expect(assumed).toContain(
+      "⚠️ Run-to-run noise was **assumed** for 1 of 1 metrics (marked *): the default branch has 0 earlier runs of this setup",
+    );
   });
 
   it("shows both tiers when the screen was confirmed by A/B pairs", () => {
@@ -139,10 +180,11 @@ describe("renderSummary", () => {
     );
     expect(text).toContain("**Confirmation** (6 A/B pairs of the merge-base and this commit");
     expect(text).toContain(
-      "- `inference.ttft_ms`: screen +6.1 % [+4.1 %, +8.1 %]; confirmed by 6 A/B pairs: +5.4 % [+3.9 %, +6.8 %] → 🔴 regressed",
+      "- `inference.ttft_ms`: screen +6.1 % [+4.1, +8.1]; +5.4 % [+3.9, +6.8] (6 A/B pairs) → 🔴 regressed",
     );
+    // The row shows the interval that decided: the pairs'.
     expect(text.split("\n").find((l) => l.startsWith("| `inference.ttft_ms`"))).toContain(
-      "🔴 regressed (A/B)",
+      "| +5.4 % ↑ worse | [+3.9, +6.8] (6 A/B pairs) |",
     );
   });
 

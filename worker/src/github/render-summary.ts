@@ -1,6 +1,20 @@
-import type { MetricResult, RunResult } from "@mlxbench/proto";
-import { formatMde, type MetricVerdict, type Verdict } from "@mlxbench/verdict";
+import type { RunResult } from "@mlxbench/proto";
+import {
+  describeChange,
+  formatChange,
+  formatScreenChange,
+  summarizeVerdict,
+  type Verdict,
+} from "@mlxbench/verdict";
 import { LIMITS, truncateText } from "./limits.js";
+import {
+  TABLE_HEAD,
+  currentMetrics,
+  escapeCell,
+  isShownFirst,
+  renderMetricRow,
+  renderNoiseNote,
+} from "./render-metric-table.js";
 
 export type CheckConclusion = "success" | "failure" | "neutral" | "cancelled";
 
@@ -11,7 +25,7 @@ export interface SummaryInput {
   commit: string;
   verdict: Verdict | null;
   runResult: RunResult | null;
-  /** The run's page in the archive. */
+  /** The run's page in the archive (…/reports/owner/repo/runs/ID): baseline, compare and trend links derive from it. */
   runUrl?: string;
   charts?: { label: string; url: string }[];
   notes?: string[];
@@ -25,27 +39,6 @@ const ICON: Record<CheckConclusion, string> = {
   neutral: "⚪",
   cancelled: "⏹️",
 };
-const OUTCOME_ICON: Record<string, string> = {
-  regressed: "🔴 regressed",
-  improved: "🟢 improved",
-  unchanged: "⚪ unchanged",
-  inconclusive: "🟡 inconclusive",
-  missing: "⚫ missing",
-  new: "🆕 new",
-  insufficient_samples: "⚫ too few samples",
-  invalid: "⚫ invalid",
-};
-const ORDER = [
-  "regressed",
-  "inconclusive",
-  "invalid",
-  "missing",
-  "insufficient_samples",
-  "improved",
-  "unchanged",
-  "new",
-];
-
 /** The check's title: the conclusion in a few words. */
 export function renderTitle(input: Pick<SummaryInput, "conclusion" | "verdict">): string {
   const v = input.verdict;
@@ -69,91 +62,26 @@ export function renderTitle(input: Pick<SummaryInput, "conclusion" | "verdict">)
   }
 }
 
-export function formatNumber(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  const a = Math.abs(x);
-  if (a >= 1000) return x.toFixed(0);
-  if (a >= 100) return x.toFixed(1);
-  if (a >= 1) return x.toFixed(2);
-  return x.toPrecision(3);
-}
-
-function medianOf(m: MetricResult): number | null {
-  if (m.stats) return m.stats.p50;
-  const s = [...m.samples].sort((a, b) => a - b);
-  if (s.length === 0) return null;
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? null) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-}
-
-const escapeCell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
-const pct = (p: number): string => `${p >= 0 ? "+" : ""}${p.toFixed(1)} %`;
-
-/** Table rows, most important first; each row one line. */
-export function renderMetricRows(verdict: Verdict, runResult: RunResult | null): string[] {
-  const current = new Map((runResult?.metrics ?? []).map((m) => [m.key, m]));
-  const rank = (m: MetricVerdict): number => (m.gated ? 0 : 100) + ORDER.indexOf(m.outcome);
-  return [...verdict.metrics]
-    .sort((a, b) => rank(a) - rank(b) || a.key.localeCompare(b.key))
-    .map((m) => {
-      const cur = current.get(m.key);
-      const curMedian = cur ? medianOf(cur) : null;
-      const base =
-        m.change && curMedian !== null && m.change.ratio > 0 ? curMedian / m.change.ratio : null;
-      const unit = m.unit ? ` ${m.unit}` : "";
-      const cells = [
-        `\`${escapeCell(m.key)}\`${m.gated ? "" : " (not gated)"}`,
-        base === null ? "—" : `${formatNumber(base)}${unit}`,
-        curMedian === null ? "—" : `${formatNumber(curMedian)}${unit}`,
-        m.change ? pct(m.change.percent) : "—",
-        m.change ? `[${pct(m.change.lowerPercent)}, ${pct(m.change.upperPercent)}]` : "—",
-        renderMde(m),
-        `${OUTCOME_ICON[m.outcome] ?? m.outcome}${m.confirmation ? " (A/B)" : ""}`,
-      ];
-      return `| ${cells.join(" | ")} |`;
-    });
-}
-
-/**
- * The smallest change the screen can tell from noise at this metric's current noise, "±7 %"; "*"
- * marks noise that was assumed (too little default-branch history to measure it).
- */
-export function renderMde(m: Pick<MetricVerdict, "mdePct" | "evidence">): string {
-  if (m.mdePct === null || !Number.isFinite(m.mdePct)) return "—";
-  return `±${formatMde(m.mdePct)} %${m.evidence?.runNoiseAssumed ? "*" : ""}`;
-}
-
-/** Both tiers, when the screen asked for a confirmation: what each concluded, and per metric the pairs' change. */
+/** Both tiers, when the screen asked for a confirmation: what each concluded (two lines). */
 export function renderTiers(verdict: Verdict): string[] {
   const tiers = verdict.tiers;
   if (!tiers?.confirmation) return [];
-  const confirmed = verdict.metrics.filter((m) => m.confirmation !== null);
   return [
     "",
     `**Screen** (this run against the default branch's history): ${ICON[tiers.screen.conclusion]} ${escapeCell(tiers.screen.reason)}`,
-    "",
-    `**Confirmation** (${tiers.confirmation.pairs} A/B pairs of the merge-base and this commit, run interleaved A/B/B/A on the same cluster): ${ICON[tiers.confirmation.conclusion]} ${escapeCell(tiers.confirmation.reason)}`,
-    ...confirmed.map((m) => {
-      const c = m.confirmation;
-      if (!c) return "";
-      const screen = m.change
-        ? `${pct(m.change.percent)} [${pct(m.change.lowerPercent)}, ${pct(m.change.upperPercent)}]`
-        : "—";
-      return `- \`${escapeCell(m.key)}\`: screen ${screen}; confirmed by ${c.pairs} A/B pairs: ${pct(c.percent)} [${pct(c.lowerPercent)}, ${pct(c.upperPercent)}] → ${OUTCOME_ICON[m.outcome] ?? m.outcome}`;
-    }),
+    `**Confirmation** (${tiers.confirmation.pairs} A/B pairs of the merge-base and this commit, interleaved A/B/B/A on the same cluster): ${ICON[tiers.confirmation.conclusion]} ${escapeCell(tiers.confirmation.reason)}`,
   ];
 }
 
-/** Says what the "detectable" column means, once, when the table has one. */
-function mdeLegend(verdict: Verdict): string[] {
-  const withMde = verdict.metrics.filter((m) => m.mdePct !== null && Number.isFinite(m.mdePct));
-  if (withMde.length === 0) return [];
-  const assumed = withMde.some((m) => m.evidence?.runNoiseAssumed);
-  const runs = Math.max(0, ...withMde.map((m) => m.evidence?.historyRuns ?? 0));
-  return [
-    "",
-    `_detectable_: changes smaller than this cannot be told from noise on this cluster (run-to-run noise ${runs > 0 ? `measured on ${runs} default-branch runs` : "not measured yet"}).${assumed ? " * assumed: too few default-branch runs to measure it yet." : ""}`,
-  ];
+/** Per confirmed metric, what the screen saw and what the pairs decided: detail for the collapsed part. */
+export function renderTierDetail(verdict: Verdict): string[] {
+  return verdict.metrics.flatMap((m) =>
+    m.confirmation === null
+      ? []
+      : [
+          `- \`${escapeCell(m.key)}\`: screen ${formatScreenChange(m)}; ${formatChange(m)} → ${describeChange(m).text}`,
+        ],
+  );
 }
 
 /** A code fence longer than any backtick run inside `text`, so a log cannot break out of it. */
@@ -163,33 +91,73 @@ export function fence(text: string, info = ""): string {
   return `${f}${info}\n${text}\n${f}`;
 }
 
+/** Rows shown before the rest is collapsed: the comment is read in ten seconds. */
+export const VISIBLE_ROWS = 10;
+
+/** Links beside the run's: the baseline's page, compare side by side, a metric's trend. */
+export function deriveReportLinks(
+  runUrl: string | undefined,
+  baselineRunId: string | null,
+): { baselineUrl?: string; compareUrl?: string; trendUrl?: (key: string) => string } {
+  const m = runUrl === undefined ? null : /^(.*)\/runs\/([^/?#]+)$/.exec(runUrl);
+  if (m === null) return {};
+  const [, root = "", runId = ""] = m;
+  const trendUrl = (key: string): string => `${root}/trends#m-${encodeURIComponent(key)}`;
+  if (baselineRunId === null) return { trendUrl };
+  const base = encodeURIComponent(baselineRunId);
+  return {
+    baselineUrl: `${root}/runs/${base}`,
+    compareUrl: `${root}/compare?a=${base}&b=${runId}`,
+    trendUrl,
+  };
+}
+
 /**
- * The PR summary: verdict, metric table (baseline, current, change, interval, verdict per metric),
- * charts and notes. Fits `max` characters: table rows are dropped from the end first (with a count
- * of what was left out), then the log excerpt is shortened, then the whole text is cut.
+ * The PR summary, read in ten seconds: the verdict once (counts and the headline change), links to
+ * this run, its baseline and compare, a table of gated and changed metrics (at most VISIBLE_ROWS)
+ * and everything else in <details>, a note when noise was assumed, then charts and notes. Fits
+ * `max` characters: collapsed rows are dropped from the end first (with a count of what was left
+ * out), then the log excerpt is shortened, then the whole text is cut.
  */
 export function renderSummary(input: SummaryInput, max: number = LIMITS.checkSummary): string {
-  const head = [
-    `${ICON[input.conclusion]} **${renderTitle(input)}** — ${escapeCell(input.reason)}`,
-    "",
-  ];
+  const v = input.verdict;
+  const summary = v ? summarizeVerdict(v) : null;
+  const decided =
+    v !== null && v.metrics.length > 0 && ["ok", "regressed", "inconclusive"].includes(v.kind);
+  const head =
+    decided && summary
+      ? [`${ICON[input.conclusion]} ${escapeCell(summary.line)}`]
+      : [`${ICON[input.conclusion]} **${renderTitle(input)}** — ${escapeCell(input.reason)}`];
+  if (!decided && summary && v && v.metrics.length > 0) head.push("", escapeCell(summary.line));
+  const links = deriveReportLinks(input.runUrl, v?.baseline?.runId ?? null);
+  const base = v?.baseline;
+  const against = base
+    ? ` against baseline ${links.baselineUrl ? `[\`${base.runId}\`](${links.baselineUrl})` : `\`${base.runId}\``}${base.commit ? ` (\`${base.commit.slice(0, 12)}\`)` : ""}`
+    : "";
+  const go = [
+    input.runUrl ? `[run page](${input.runUrl})` : null,
+    links.compareUrl ? `[compare](${links.compareUrl})` : null,
+  ].filter((x): x is string => x !== null);
   head.push(
-    `Commit \`${input.commit.slice(0, 12)}\`${input.verdict?.baseline ? ` compared with run \`${input.verdict.baseline.runId}\`${input.verdict.baseline.commit ? ` (\`${input.verdict.baseline.commit.slice(0, 12)}\`)` : ""}` : ""}.`,
+    "",
+    `Commit \`${input.commit.slice(0, 12)}\`${against}.${go.length ? ` ${go.join(" · ")}` : ""}`,
   );
-  if (input.verdict) head.push(...renderTiers(input.verdict));
-  if (input.runUrl) head.push("", `[Full report](${input.runUrl})`);
-  const rows =
-    input.verdict && input.verdict.metrics.length > 0
-      ? renderMetricRows(input.verdict, input.runResult)
-      : [];
-  const tableHead = rows.length
-    ? [
-        "",
-        "| metric | baseline (median) | current (median) | change | 95 % interval | detectable | verdict |",
-        "| --- | ---: | ---: | ---: | --- | ---: | --- |",
-      ]
-    : [];
-  const tail: string[] = rows.length && input.verdict ? mdeLegend(input.verdict) : [];
+  if (v) head.push(...renderTiers(v));
+
+  const cur = currentMetrics(input.runResult);
+  const ranked = summary?.ranked ?? [];
+  const first = ranked.filter(isShownFirst).slice(0, VISIBLE_ROWS);
+  const rest = ranked.filter((d) => !first.includes(d));
+  // Trend links on the visible rows only: on 40 collapsed rows they would double the comment's size.
+  const rows = [
+    ...first.map((d) => renderMetricRow(d, cur, links.trendUrl)),
+    ...rest.map((d) => renderMetricRow(d, cur)),
+  ];
+  const tierDetail = v ? renderTierDetail(v) : [];
+
+  const tail: string[] = [];
+  const noise = v ? renderNoiseNote(v.metrics) : null;
+  if (noise !== null) tail.push("", noise);
   if (input.charts?.length)
     tail.push(
       "",
@@ -205,16 +173,25 @@ export function renderSummary(input: SummaryInput, max: number = LIMITS.checkSum
   for (const n of input.notes ?? []) tail.push("", `> ${escapeCell(n)}`);
 
   const assemble = (rowCount: number, log: string | undefined): string => {
-    const shown = rows.slice(0, rowCount);
-    const omitted = rows.length - shown.length;
-    const parts = [
-      ...head,
-      ...(rows.length ? [...tableHead, ...shown] : []),
-      ...(omitted > 0
-        ? ["", `… ${omitted} more metric${omitted === 1 ? "" : "s"} in the full report.`]
-        : []),
-      ...tail,
-    ];
+    const visible = rows.slice(0, Math.min(rowCount, first.length));
+    const hidden = rows.slice(first.length, Math.max(first.length, rowCount));
+    const omitted = rows.length - visible.length - hidden.length;
+    const parts = [...head, ...(visible.length ? ["", ...TABLE_HEAD, ...visible] : [])];
+    if (hidden.length || omitted > 0 || tierDetail.length) {
+      const more = rest.length;
+      parts.push(
+        "",
+        `<details><summary>${more > 0 ? `${more} more metric${more === 1 ? "" : "s"}` : "Details"}</summary>`,
+        "",
+        ...(tierDetail.length ? [...tierDetail, ""] : []),
+        ...(hidden.length ? [...TABLE_HEAD, ...hidden, ""] : []),
+        ...(omitted > 0
+          ? [`… ${omitted} more metric${omitted === 1 ? "" : "s"} in the full report.`, ""]
+          : []),
+        "</details>",
+      );
+    }
+    parts.push(...tail);
     if (log !== undefined && input.log)
       parts.push(
         "",

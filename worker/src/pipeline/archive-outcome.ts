@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { archiveRunDurably, type ArchiveRunInput, type RunArtifact } from "@mlxbench/archive";
+import { summarizeVerdict } from "@mlxbench/verdict";
 import { filesUnder } from "./collect-artifacts.js";
 import { branchOf, isDefaultBranchRun } from "./job-context.js";
 import type { JobRun } from "./job-run.js";
@@ -33,7 +34,7 @@ export function buildArchiveInput(
       finishedAt: new Date(finishedAt).toISOString(),
       durationMs: finishedAt - run.startedAt,
       conclusion: o.conclusion,
-      reason: o.reason.split("\n")[0] ?? "",
+      reason: listReason(o),
       ...(ownResult ? { fingerprint: ownResult.fingerprint } : {}),
     },
     runResult: ownResult,
@@ -42,6 +43,17 @@ export function buildArchiveInput(
     artifacts,
     isBaseline: isDefaultBranchRun(job) && ownResult !== null && o.conclusion !== "cancelled",
   };
+}
+
+/**
+ * The runs list's one line: the verdict's counts and headline change when metrics were compared
+ * (a clean run's reason would list every metric), else the outcome's reason.
+ */
+export function listReason(o: Pick<Outcome, "reason" | "verdict" | "reusedRunId">): string {
+  const own = o.reason.split("\n")[0] ?? "";
+  if (o.verdict === null || o.verdict.metrics.length === 0) return own;
+  const line = summarizeVerdict(o.verdict).line;
+  return o.reusedRunId ? `reused run ${o.reusedRunId}: ${line}` : line;
 }
 
 /**

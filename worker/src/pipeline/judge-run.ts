@@ -75,6 +75,7 @@ export async function judgeAgainstArchive(
   }
   const choice = chooseBaseline({
     current,
+    currentRunId: job.jobId,
     candidates: choosable,
     defaultBranch,
     ...(mergeBase ? { mergeBase } : {}),
@@ -99,5 +100,7 @@ export async function judgeAgainstArchive(
     baseline,
     history.filter((h): h is RunResult => h !== null),
     verdictConfig,
+    // The archive's id, not the suite's: links to the baseline's page and compare resolve by it.
+    { baselineRunId: choice.baseline.runId },
   );
 }

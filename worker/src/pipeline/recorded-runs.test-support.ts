@@ -8,6 +8,7 @@ import { BenchmarkJob, RunResult } from "@mlxbench/proto";
 import { archiveRun, type ArchiveStore } from "@mlxbench/archive";
 import type { Verdict } from "@mlxbench/verdict";
 import { renderSummary } from "../github/index.js";
+import { listReason } from "./archive-outcome.js";
 
 export const RECORDINGS_DIR = fileURLToPath(
   new URL("../../test/fixtures/recorded-runs/", import.meta.url),
@@ -119,7 +120,7 @@ export async function archiveJudgedRun(
       finishedAt: runResult.finishedAt,
       durationMs: Date.parse(runResult.finishedAt) - Date.parse(runResult.startedAt),
       conclusion,
-      reason: reason.split("\n")[0] ?? "",
+      reason: listReason({ reason, verdict }),
       fingerprint: runResult.fingerprint,
     },
     runResult,

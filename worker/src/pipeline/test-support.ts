@@ -38,6 +38,8 @@ export interface SimConfigOptions {
   readinessTimeoutS?: number;
   /** Also measure single-device mode: the same ports, one device (the modes never run together). */
   singleDevice?: boolean;
+  /** Requests per latency measurement (default 20); tests of mechanics, not verdicts, need fewer. */
+  inferenceIterations?: number;
 }
 
 /** The reference cluster as the repository's cluster, with tiny iteration counts. */
@@ -50,7 +52,7 @@ export function simConfigYaml(o: SimConfigOptions): string {
       ? sim(String(o.slowdown ?? 1))
       : `if [ -e .first-start-done ]; then s=${o.slowdown ?? 1}; else : > .first-start-done; s=${o.firstStartSlowdown}; fi; ${sim("$s")}`);
   const modes = o.singleDevice ? "[distributed, single-device]" : "[distributed]";
-  const profile = `{ quick: true, modes: ${modes}, skip_communication: true, iterations_validation: 1, tensor_iterations: 3, inference_iterations: 20, concurrent_requests: 2, iterations_performance: 2 }`;
+  const profile = `{ quick: true, modes: ${modes}, skip_communication: true, iterations_validation: 1, tensor_iterations: 3, inference_iterations: ${o.inferenceIterations ?? 20}, concurrent_requests: 2, iterations_performance: 2 }`;
   return [
     "version: 1",
     "cluster:",

@@ -16,3 +16,4 @@ export { loadWorkerConfig, WorkerConfig, WorkerConfigError } from "./load-worker
 export { createPipelineDeps } from "./create-pipeline-deps.js";
 export { workerRedisOptions } from "./redis-connection.js";
 export { createArchiveStore } from "./create-pipeline-deps.js";
+export * from "../fleet/index.js";

@@ -12,6 +12,7 @@ import {
   type PipelineDeps,
   type RunJobOutcome,
 } from "../pipeline/index.js";
+import { runGated, type JobGate } from "../fleet/job-gate.js";
 import { applyRetryOptions, retryPolicyOf, unrecoverable } from "./retry-policy.js";
 
 export interface BenchmarkWorkerOptions {
@@ -33,6 +34,10 @@ export interface BenchmarkWorkerOptions {
   /** First delay of BullMQ's exponential backoff, when the job has no backoff of its own (default 30 s). */
   backoffMs?: number;
   cancelPollMs?: number;
+  /** Fleet runners: the runner's one-job-at-a-time gate across its pools' queues. */
+  gate?: { gate: JobGate; label: string };
+  /** Concurrency across all workers of the queue, stored in Redis; null leaves it unset (a pool). */
+  globalConcurrency?: number | null;
 }
 
 export interface BenchmarkWorker {
@@ -66,7 +71,8 @@ export async function startBenchmarkWorker(opts: BenchmarkWorkerOptions): Promis
   await flushSpoolQuietly();
 
   const queue = new Queue(opts.queueName, { connection: opts.connection });
-  await queue.setGlobalConcurrency(1);
+  const globalConcurrency = opts.globalConcurrency === undefined ? 1 : opts.globalConcurrency;
+  if (globalConcurrency !== null) await queue.setGlobalConcurrency(globalConcurrency);
 
   const running = new Map<string, AbortController>();
   let closing = false;
@@ -80,7 +86,16 @@ export async function startBenchmarkWorker(opts: BenchmarkWorkerOptions): Promis
     }
   }
 
-  const processor = async (
+  const processor = (
+    job: Job<unknown, RunJobOutcome>,
+    token?: string,
+    bullSignal?: AbortSignal,
+  ): Promise<RunJobOutcome> =>
+    opts.gate
+      ? runGated(opts.gate.gate, job, token, opts.gate.label, () => runOne(job, token, bullSignal))
+      : runOne(job, token, bullSignal);
+
+  const runOne = async (
     job: Job<unknown, RunJobOutcome>,
     token?: string,
     bullSignal?: AbortSignal,

@@ -19,6 +19,7 @@ import {
   computeVerdict,
   judgePairs,
   parseVerdictConfig,
+  summarizeVerdict,
   type RunPair,
   type Verdict,
 } from "@mlxbench/verdict";
@@ -206,6 +207,7 @@ export async function seedArchive(dir: string): Promise<SeededArchive> {
   const store = createLocalArchiveStore(dir);
   const rng = createRng(20250301);
   const mainResults: RunResult[] = [];
+  const archiveIdOf = new Map<RunResult, string>();
 
   async function write(
     spec: RunSpec,
@@ -220,10 +222,18 @@ export async function seedArchive(dir: string): Promise<SeededArchive> {
       branch: spec.branch,
       ...(spec.pullRequest ? { pullRequest: spec.pullRequest } : {}),
     };
+    // The suite names a run its own way; the archive by the job. Links must use the archive's.
+    const suiteRunId = `${new Date(at).toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "_")}-${commit.slice(0, 8)}`;
     const result = spec.levels
-      ? makeResult(spec.runId, at, spec.levels, rng, source, spec.validationFails ?? false)
+      ? makeResult(suiteRunId, at, spec.levels, rng, source, spec.validationFails ?? false)
       : null;
-    const screened = result ? computeVerdict(result, baseline, history, VERDICT_CONFIG) : null;
+    const baselineRunId = baseline ? archiveIdOf.get(baseline) : undefined;
+    const screened = result
+      ? computeVerdict(result, baseline, history, VERDICT_CONFIG, {
+          ...(baselineRunId === undefined ? {} : { baselineRunId }),
+        })
+      : null;
+    if (result) archiveIdOf.set(result, spec.runId);
     const verdict =
       screened && spec.confirm && spec.levels
         ? confirmWithPairs(screened, spec.confirm, spec.levels, rng, source)
@@ -242,7 +252,12 @@ export async function seedArchive(dir: string): Promise<SeededArchive> {
       finishedAt: new Date(at).toISOString(),
       durationMs: 300_000 + spec.index * 1000,
       conclusion: verdict?.conclusion ?? "cancelled",
-      reason: verdict?.reason ?? "cancelled: superseded by a newer push",
+      // As the worker stores it: the verdict's one line (counts and headline), not its metric list.
+      reason: verdict
+        ? verdict.metrics.length > 0
+          ? summarizeVerdict(verdict).line
+          : verdict.reason
+        : "cancelled: superseded by a newer push",
       ...(result ? { fingerprint: result.fingerprint } : {}),
     };
     const artifacts: RunArtifact[] = [

@@ -116,6 +116,7 @@ export function renderExecutiveSummary(
     VERDICT_LINE[run.readiness.verdict],
     "",
     `Run ${run.runId} · ${run.startedAt} → ${run.finishedAt}`,
+    describeSource(run.source),
     `Cluster: ${f.clusterMode}, ${f.deviceCount} devices (${f.devices.join(", ") || "not reported"}) · model ${f.model} · hardware ${f.hardware}`,
     `Suite options hash ${f.suiteOptionsHash}${f.suiteOptions["quick"] ? " (quick mode)" : ""}`,
     "",
@@ -152,4 +153,15 @@ export function renderExecutiveSummary(
     bullets(Object.entries(files).map(([k, v]) => `${k}: \`${v}\``)),
     "",
   ].join("\n");
+}
+
+/** The measured code: commit (and branch, PR) when known, or that it was not recorded. */
+export function describeSource(s: RunResult["source"]): string {
+  if (!s.commit) return "Commit: not recorded (the suite was not run in a git checkout)";
+  const where = [
+    s.repository,
+    s.branch ? `branch ${s.branch}` : undefined,
+    s.pullRequest ? `PR #${s.pullRequest}` : undefined,
+  ].filter(Boolean);
+  return `Commit \`${s.commit.slice(0, 12)}\`${where.length ? ` (${where.join(", ")})` : ""}`;
 }

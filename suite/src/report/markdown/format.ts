@@ -49,8 +49,10 @@ export function bullets(items: readonly string[], empty = "none"): string {
   return items.length ? items.map((i) => `- ${i}`).join("\n") : `- ${empty}`;
 }
 
+/** 1024 → "1 KiB", 452989 → "442.4 KiB": whole units as they are, others to one decimal. */
 export function bytesLabel(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${bytes / (1024 * 1024)} MiB`;
-  if (bytes >= 1024) return `${bytes / 1024} KiB`;
-  return `${bytes} B`;
+  const scaled = (x: number): string => (Number.isInteger(x) ? String(x) : x.toFixed(1));
+  if (bytes >= 1024 * 1024) return `${scaled(bytes / (1024 * 1024))} MiB`;
+  if (bytes >= 1024) return `${scaled(bytes / 1024)} KiB`;
+  return `${scaled(bytes)} B`;
 }

@@ -1,0 +1,147 @@
+// The reader thread: sends the requests the main thread hands it, stamps every read of their
+// bodies in undici's data callback, and posts the stamped reads of each event-loop turn in one
+// message. Nothing else runs here, so the main thread's GC and parsing cannot delay a stamp.
+import { parentPort } from "node:worker_threads";
+import { Agent } from "undici";
+import { startEventLoopMonitor, type EventLoopMonitor } from "./client-calibration.js";
+import { epochNow } from "./epoch-now.js";
+import { requestStamped } from "./request-stamped.js";
+import {
+  toWireError,
+  type FromReader,
+  type ReadBatch,
+  type ToReader,
+} from "./reader-thread-protocol.js";
+
+const port = parentPort;
+if (port === null) throw new Error("reader-thread-worker runs as a worker_thread");
+
+// One pool, unlimited connections: a pool limit would cap the load's concurrency.
+const agent = new Agent({ connections: null, pipelining: 1 });
+const controllers = new Map<number, AbortController>();
+let monitor: EventLoopMonitor | undefined;
+
+interface Outbox {
+  ids: number[];
+  ats: number[];
+  chunks: Buffer[];
+  ends: ReadBatch["ends"];
+  errors: ReadBatch["errors"];
+}
+let outbox: Outbox = emptyOutbox();
+let scheduled = false;
+
+function emptyOutbox(): Outbox {
+  return { ids: [], ats: [], chunks: [], ends: [], errors: [] };
+}
+
+function post(message: FromReader, transfer?: ArrayBuffer[]): void {
+  port?.postMessage(message, transfer);
+}
+
+/** Reads are handed over in the check phase, once the turn's socket reads have all been stamped. */
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  setImmediate(flush);
+}
+
+function flush(): void {
+  scheduled = false;
+  const box = outbox;
+  outbox = emptyOutbox();
+  let total = 0;
+  for (const c of box.chunks) total += c.length;
+  // A buffer of its own, so transferring it detaches nothing undici still uses.
+  const bytes = new Uint8Array(total);
+  const offsets: number[] = [];
+  let at = 0;
+  for (const c of box.chunks) {
+    offsets.push(at);
+    bytes.set(c, at);
+    at += c.length;
+  }
+  offsets.push(at);
+  const batch: ReadBatch = {
+    type: "reads",
+    ids: box.ids,
+    ats: box.ats,
+    offsets,
+    bytes,
+    ends: box.ends,
+    errors: box.errors,
+  };
+  post(batch, [bytes.buffer]);
+}
+
+async function send(m: Extract<ToReader, { type: "request" }>): Promise<void> {
+  const controller = new AbortController();
+  controllers.set(m.id, controller);
+  try {
+    const res = await requestStamped(
+      agent,
+      {
+        origin: m.origin,
+        path: m.path,
+        method: m.method,
+        headers: m.headers,
+        body: m.body,
+        headersTimeout: m.headersTimeout,
+        bodyTimeout: m.bodyTimeout,
+        signal: controller.signal,
+      },
+      epochNow,
+    );
+    post({
+      type: "headers",
+      id: m.id,
+      statusCode: res.statusCode,
+      headers: res.headers,
+      at: res.headersAt,
+    });
+    res.body.consume({
+      onReads(chunks, ats) {
+        for (let i = 0; i < chunks.length; i++) {
+          outbox.ids.push(m.id);
+          outbox.ats.push(ats[i] ?? 0);
+          outbox.chunks.push(chunks[i] as Buffer);
+        }
+        schedule();
+      },
+      onEnd(at) {
+        controllers.delete(m.id);
+        outbox.ends.push({ id: m.id, at });
+        schedule();
+      },
+      onError(error) {
+        controllers.delete(m.id);
+        outbox.errors.push({ id: m.id, error: toWireError(error) });
+        schedule();
+      },
+    });
+  } catch (err) {
+    controllers.delete(m.id);
+    post({ type: "failed", id: m.id, error: toWireError(err) });
+  }
+}
+
+port.on("message", (m: ToReader) => {
+  switch (m.type) {
+    case "request":
+      void send(m);
+      return;
+    case "abort":
+      controllers.get(m.id)?.abort(new Error(m.message));
+      controllers.delete(m.id);
+      return;
+    case "lag-start":
+      monitor?.stop();
+      monitor = startEventLoopMonitor(m.resolutionMs);
+      return;
+    case "lag-stop":
+      post({ type: "lag", stats: monitor?.stop() ?? null });
+      monitor = undefined;
+      return;
+  }
+});
+post({ type: "ready" });

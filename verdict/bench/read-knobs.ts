@@ -1,0 +1,43 @@
+// The bench's environment knobs, parsed once with the variable's name in every error.
+
+/** A number ≥ 0 from `env[name]`, or `fallback` when unset. */
+export function readNumberKnob(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  const n = raw === undefined ? fallback : Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number ≥ 0, got ${raw}`);
+  return n;
+}
+
+/** A switch: unset, "" or "0" is off, "1" is on; anything else is an error naming it. */
+export function readFlagKnob(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "" || raw === "0") return false;
+  if (raw === "1") return true;
+  throw new Error(`${name} must be 1 or 0, got ${raw}`);
+}
+
+/**
+ * CONFIG: a JSON object of verdict config fields laid over the defaults of every table (the
+ * fields themselves are checked by parseVerdictConfig, which names a bad one).
+ */
+export function readConfigKnob(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const raw = env["CONFIG"];
+  if (raw === undefined || raw.trim() === "") return {};
+  const bad = `CONFIG must be a JSON object of verdict config fields, got ${raw}`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (err) {
+    throw new Error(bad, { cause: err });
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error(bad);
+  return parsed as Record<string, unknown>;
+}
+
+/** Which tables run: REAL_ONLY=1 the real corpus alone, PAIRED_ONLY=1 the paired mode alone. */
+export function readOnlyKnobs(env: NodeJS.ProcessEnv): { realOnly: boolean; pairedOnly: boolean } {
+  const realOnly = readFlagKnob(env, "REAL_ONLY");
+  const pairedOnly = readFlagKnob(env, "PAIRED_ONLY");
+  if (realOnly && pairedOnly) throw new Error("REAL_ONLY and PAIRED_ONLY exclude each other");
+  return { realOnly, pairedOnly };
+}
