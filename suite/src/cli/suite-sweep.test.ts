@@ -7,8 +7,9 @@ import { startLlamaLikeServer, type LlamaLikeServer } from "../testing/index.js"
 import { runCli } from "./run-cli.js";
 
 // `--sweep` against a llama.cpp-like server with 2 slots: a request beyond the second waits a
-// whole answer (8 tokens × 20 ms) for a slot, so its TTFT is ≥ 160 ms against ~5 ms with a free
-// slot. With TTFT ≤ 100 ms as the SLO, the capacity is 2, whatever the machine's load.
+// whole answer (4 tokens × 200 ms, a lower bound the server's sleeps guarantee) for a slot, so
+// its TTFT is ≥ 600 ms, against ~5 ms with a free slot. With TTFT ≤ 400 ms as the SLO the
+// capacity is 2, with room for a loaded machine's scheduling delays on the passing side.
 
 let server: LlamaLikeServer;
 let dir: string;
@@ -17,8 +18,8 @@ beforeAll(async () => {
   server = await startLlamaLikeServer({
     loadingAnswers: 0,
     slots: 2,
-    maxTokens: 8,
-    tokenMs: 20,
+    maxTokens: 4,
+    tokenMs: 200,
     promptMs: 5,
   });
   dir = await mkdtemp(join(tmpdir(), "mlxbench-sweep-"));
@@ -40,47 +41,51 @@ async function cli(args: string[]): Promise<{ code: number; err: string }> {
 }
 
 describe("mlxbench comprehensive --sweep (capacity at SLO)", () => {
-  it("finds the highest concurrency meeting the SLO and reports it", async () => {
-    const outputDir = join(dir, "sweep");
-    const { code } = await cli([
-      "comprehensive",
-      "--target",
-      "openai",
-      "--api-url",
-      server.url,
-      "--output-dir",
-      outputDir,
-      "--quick",
-      "--sweep",
-      "--slo",
-      "ttft_ms=100",
-      "--tensor-iterations",
-      "2",
-      "--inference-iterations",
-      "2",
-      "--iterations-performance",
-      "1",
-    ]);
-    expect(code).toBe(0);
-    const comp = join(outputDir, "comprehensive");
-    const names = await readdir(comp);
-    const json = JSON.parse(
-      await readFile(join(comp, names.find((n) => n.endsWith(".json")) ?? ""), "utf8"),
-    ) as ComprehensiveResult;
-    expect(json.capacity?.concurrency).toBe(2);
-    expect(json.capacity?.limitedBy).toBe("slo");
-    // Doubled to 4 (failed), bisected to 3 (failed): every level tried is in the latency table.
-    expect(json.capacity?.levels.map((l) => [l.concurrency, l.meetsSlo])).toEqual([
-      [1, true],
-      [2, true],
-      [3, false],
-      [4, false],
-    ]);
-    expect(json.throughput.map((p) => p.concurrency)).toEqual([1, 2, 3, 4]);
-    expect(json.throughput[0]?.latency.goodputRequestsPerS).toBeGreaterThan(0);
-    const report = await readFile(join(comp, names.find((n) => n.endsWith(".md")) ?? ""), "utf8");
-    expect(report).toContain("**Capacity at SLO: 2 concurrent requests**");
-  });
+  it(
+    "finds the highest concurrency meeting the SLO and reports it",
+    { timeout: 60_000 },
+    async () => {
+      const outputDir = join(dir, "sweep");
+      const { code } = await cli([
+        "comprehensive",
+        "--target",
+        "openai",
+        "--api-url",
+        server.url,
+        "--output-dir",
+        outputDir,
+        "--quick",
+        "--sweep",
+        "--slo",
+        "ttft_ms=400",
+        "--tensor-iterations",
+        "2",
+        "--inference-iterations",
+        "2",
+        "--iterations-performance",
+        "1",
+      ]);
+      expect(code).toBe(0);
+      const comp = join(outputDir, "comprehensive");
+      const names = await readdir(comp);
+      const json = JSON.parse(
+        await readFile(join(comp, names.find((n) => n.endsWith(".json")) ?? ""), "utf8"),
+      ) as ComprehensiveResult;
+      expect(json.capacity?.concurrency).toBe(2);
+      expect(json.capacity?.limitedBy).toBe("slo");
+      // Doubled to 4 (failed), bisected to 3 (failed): every level tried is in the latency table.
+      expect(json.capacity?.levels.map((l) => [l.concurrency, l.meetsSlo])).toEqual([
+        [1, true],
+        [2, true],
+        [3, false],
+        [4, false],
+      ]);
+      expect(json.throughput.map((p) => p.concurrency)).toEqual([1, 2, 3, 4]);
+      expect(json.throughput[0]?.latency.goodputRequestsPerS).toBeGreaterThan(0);
+      const report = await readFile(join(comp, names.find((n) => n.endsWith(".md")) ?? ""), "utf8");
+      expect(report).toContain("**Capacity at SLO: 2 concurrent requests**");
+    },
+  );
 
   it("refuses --sweep without an SLO, saying how to set one", async () => {
     const { code, err } = await cli(["comprehensive", "--sweep", "--api-url", server.url]);
