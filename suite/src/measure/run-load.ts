@@ -237,14 +237,16 @@ async function runOpenLoop(
   for (let index = 0; index < offsets.length; index++) {
     const intended = startMs + (offsets[index] ?? 0);
     if (intended >= deadline || signal?.aborted === true) break;
-    const wait = intended - now();
-    if (wait > 0) {
+    // Node's timers run on the loop's whole-millisecond clock and can fire up to 1 ms early: wait again.
+    let aborted = false;
+    for (let wait = intended - now(); wait > 0 && !aborted; wait = intended - now()) {
       try {
-        await sleep(wait, undefined, signal === undefined ? undefined : { signal });
+        await sleep(Math.ceil(wait), undefined, signal === undefined ? undefined : { signal });
       } catch {
-        break; // aborted while waiting for the next arrival
+        aborted = true; // aborted while waiting for the next arrival
       }
     }
+    if (aborted) break;
     // The request keeps its intended start even when the timer fired late.
     inFlight.push(
       send(index, intended, false).then((record) => {
