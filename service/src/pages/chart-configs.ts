@@ -1,12 +1,15 @@
-import type { ChartConfiguration, Plugin } from "chart.js";
+import type { ChartConfiguration, ChartDataset, Plugin } from "chart.js";
 import type { MetricTrend } from "./load-trends.js";
 import type { CompareRow } from "./compare-runs.js";
 import { shortSha } from "./format.js";
+import { computeNoiseBand } from "./noise-band.js";
 
 const BLUE = "#2563eb";
 const RED = "#dc2626";
 const GREEN = "#16a34a";
 const GREY = "#6b7280";
+/** Translucent grey: the noise band under the points. */
+const BAND = "rgba(107,114,128,0.18)";
 
 interface LineContext {
   strokeStyle: string;
@@ -86,6 +89,7 @@ export function trendChartConfig(
           borderWidth: 2,
           tension: 0,
         },
+        ...noiseBandDatasets(values, changePoints),
         {
           label: "level between change points",
           data: segmentLevels(values, changePoints),
@@ -118,6 +122,30 @@ export function trendChartConfig(
     },
     ...(withPlugins ? { plugins: [changePointLines(changePoints)] } : {}),
   };
+}
+
+/**
+ * The current level's noise band as two lines filled between (Chart.js `fill: "-1"`): where the
+ * default branch's runs fall since the last change point. None when the level has < 3 runs.
+ */
+export function noiseBandDatasets(
+  values: readonly number[],
+  changePoints: readonly number[],
+): ChartDataset<"line", (number | null)[]>[] {
+  const band = computeNoiseBand(values, changePoints);
+  if (!band) return [];
+  const over = (v: number): (number | null)[] => values.map((_, i) => (i >= band.from ? v : null));
+  const line = { borderColor: BAND, borderWidth: 0, pointRadius: 0, tension: 0 };
+  return [
+    { ...line, label: "noise band: current level ± 2 robust σ", data: over(band.low), fill: false },
+    {
+      ...line,
+      label: "noise band (upper)",
+      data: over(band.high),
+      fill: "-1",
+      backgroundColor: BAND,
+    },
+  ];
 }
 
 /** Pixel height of the comparison chart: room for each metric's bar, within bounds. */
