@@ -54,6 +54,14 @@ describe("a PR's point on the trend charts (?run=)", () => {
     expect((await app.request(`${chart}?run=no-such-run`)).status).toBe(404);
   });
 
+  it("is linked from the run page", async () => {
+    const app = createLocalPagesApp({ store: seeded.store });
+    const res = await app.request(`/reports/${PUBLIC_REPO}/runs/${seeded.pr.regressed}`);
+    expect(await res.text()).toContain(
+      `href="/reports/${PUBLIC_REPO}/trends?run=${seeded.pr.regressed}"`,
+    );
+  });
+
   it("links every chart of the trends page to the run given", async () => {
     const app = createLocalPagesApp({ store: seeded.store });
     const res = await app.request(`/reports/${PUBLIC_REPO}/trends?run=${seeded.pr.regressed}`);
