@@ -41,7 +41,10 @@ export function formatPagesIndex(pagesUrl: string, repo: string, results: DemoRe
     `  trends  ${pagesUrl}/reports/${repo}/trends`,
     ...results
       .filter((r) => r.step.pullRequest !== undefined)
-      .map((r) => `  PR #${r.step.pullRequest} ${pagesUrl}/reports/${repo}/runs/${r.jobId}`),
+      .flatMap((r) => [
+        `  PR #${r.step.pullRequest} ${pagesUrl}/reports/${repo}/runs/${r.jobId}`,
+        `         ${pagesUrl}/reports/${repo}/trends?run=${r.jobId}`,
+      ]),
   ].join("\n");
 }
 

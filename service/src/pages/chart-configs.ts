@@ -1,12 +1,15 @@
-import type { ChartConfiguration, Plugin } from "chart.js";
+import type { ChartConfiguration, ChartDataset, Plugin } from "chart.js";
 import type { MetricTrend } from "./load-trends.js";
 import type { CompareRow } from "./compare-runs.js";
 import { shortSha } from "./format.js";
+import { computeNoiseBand } from "./noise-band.js";
 
 const BLUE = "#2563eb";
 const RED = "#dc2626";
 const GREEN = "#16a34a";
 const GREY = "#6b7280";
+/** Translucent grey: the noise band under the points. */
+const BAND = "rgba(107,114,128,0.18)";
 
 interface LineContext {
   strokeStyle: string;
@@ -65,6 +68,8 @@ export function trendChartConfig(
   trend: MetricTrend,
   branch: string,
   withPlugins = true,
+  /** A pull request's run, drawn after the history as its own point against the band. */
+  pr?: TrendRunPoint,
 ): ChartConfiguration<"line"> {
   const values = trend.points.map((p) => p.value);
   const changePoints = trend.points.flatMap((p, i) => (p.changePoint ? [i] : []));
@@ -73,8 +78,12 @@ export function trendChartConfig(
   return {
     type: "line",
     data: {
-      labels: trend.points.map((p) => shortSha(p.commit)),
+      labels: [
+        ...trend.points.map((p) => shortSha(p.commit)),
+        ...(pr ? [`${pr.label} ${shortSha(pr.commit)}`] : []),
+      ],
       datasets: [
+        ...(pr ? [prPointDataset(pr, values.length)] : []),
         {
           label: `${trend.label} (${trend.unit})`,
           data: values,
@@ -86,6 +95,7 @@ export function trendChartConfig(
           borderWidth: 2,
           tension: 0,
         },
+        ...noiseBandDatasets(values, changePoints, values.length + (pr ? 1 : 0)),
         {
           label: "level between change points",
           data: segmentLevels(values, changePoints),
@@ -118,6 +128,53 @@ export function trendChartConfig(
     },
     ...(withPlugins ? { plugins: [changePointLines(changePoints)] } : {}),
   };
+}
+
+export interface TrendRunPoint {
+  /** How the point is named on the axis, e.g. "PR #2". */
+  label: string;
+  commit: string;
+  value: number;
+}
+
+/** The PR's level as one large point after the default branch's history. */
+function prPointDataset(pr: TrendRunPoint, at: number): ChartDataset<"line", (number | null)[]> {
+  return {
+    label: `${pr.label} (this run)`,
+    data: [...Array<null>(at).fill(null), pr.value],
+    borderColor: RED,
+    backgroundColor: RED,
+    pointStyle: "rectRot",
+    pointRadius: 8,
+    showLine: false,
+  };
+}
+
+/**
+ * The current level's noise band as two lines filled between (Chart.js `fill: "-1"`): where the
+ * default branch's runs fall since the last change point. None when the level has < 3 runs.
+ */
+export function noiseBandDatasets(
+  values: readonly number[],
+  changePoints: readonly number[],
+  /** Points on the axis (the history, and a PR's point after it). */
+  length = values.length,
+): ChartDataset<"line", (number | null)[]>[] {
+  const band = computeNoiseBand(values, changePoints);
+  if (!band) return [];
+  const over = (v: number): (number | null)[] =>
+    Array.from({ length }, (_, i) => (i >= band.from ? v : null));
+  const line = { borderColor: BAND, borderWidth: 0, pointRadius: 0, tension: 0 };
+  return [
+    { ...line, label: "noise band: current level ± 2 robust σ", data: over(band.low), fill: false },
+    {
+      ...line,
+      label: "noise band (upper)",
+      data: over(band.high),
+      fill: "-1",
+      backgroundColor: BAND,
+    },
+  ];
 }
 
 /** Pixel height of the comparison chart: room for each metric's bar, within bounds. */

@@ -138,6 +138,9 @@ export const RunPage: FC<RunPageProps> = (p) => {
           ) : (
             <p class="muted">No baseline was compared.</p>
           )}
+          <p>
+            <a href={`${base}/trends?run=${encodeURIComponent(p.runId)}`}>this run on the trends</a>
+          </p>
         </section>
       </div>
 

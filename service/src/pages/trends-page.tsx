@@ -10,11 +10,19 @@ export interface TrendsPageProps {
   hostedCharts: Record<string, string>;
   /** Cache-busting token of the chart URLs: the newest run id, so a new run changes the URL. */
   version: string;
+  /** A run (a PR's) whose point each chart shows after the history (`?run=`). */
+  run?: string;
   login?: string;
 }
 
-export function trendChartPath(repository: string, key: string, version: string): string {
-  return `/reports/${repository}/trends/${encodeURIComponent(key)}.png?v=${encodeURIComponent(version)}`;
+export function trendChartPath(
+  repository: string,
+  key: string,
+  version: string,
+  run?: string,
+): string {
+  const withRun = run === undefined ? "" : `&run=${encodeURIComponent(run)}`;
+  return `/reports/${repository}/trends/${encodeURIComponent(key)}.png?v=${encodeURIComponent(version)}${withRun}`;
 }
 
 export const TrendsPage: FC<TrendsPageProps> = (p) => {
@@ -60,7 +68,7 @@ export const TrendsPage: FC<TrendsPageProps> = (p) => {
             </h2>
             <img
               class="chart"
-              src={trendChartPath(p.repository, m.key, p.version)}
+              src={trendChartPath(p.repository, m.key, p.version, p.run)}
               alt={`Line chart of ${m.label} in ${m.unit} over ${m.points.length} runs; ${
                 cps.length === 0
                   ? "no change points"

@@ -9,6 +9,7 @@ import { requireRepoAccess } from "./require-repo-access.js";
 import { sendNotFound, sendPage } from "./respond.js";
 import { renderChartPng, sendPng } from "./send-png.js";
 import { TrendsPage } from "./trends-page.js";
+import { readRunPoint } from "./read-run-point.js";
 
 // quickchart-js ships CommonJS types next to an ES module: take the class from the namespace.
 // Under NodeNext its types say `default.default`; at run time the ES module's default is the class.
@@ -47,6 +48,7 @@ export function createTrendsRoutes(rt: PagesRuntime): Hono<PagesEnv> {
   app.get("/reports/:owner/:repo/trends", headers, access, async (c) => {
     const a = c.var.access;
     const trends = await trendsFor(a, trendLimit(c));
+    const run = c.req.query("run");
     const hostedCharts: Record<string, string> = {};
     if (rt.quickChartUrl) {
       const host = new URL(rt.quickChartUrl);
@@ -68,6 +70,7 @@ export function createTrendsRoutes(rt: PagesRuntime): Hono<PagesEnv> {
         trends={trends}
         hostedCharts={hostedCharts}
         version={a.state.newestRunId}
+        {...(run ? { run } : {})}
         {...loginOf(a)}
       />,
       200,
@@ -82,12 +85,15 @@ export function createTrendsRoutes(rt: PagesRuntime): Hono<PagesEnv> {
     const trends = await trendsFor(a, limit);
     const trend = trends.metrics.find((m) => m.key === key);
     if (!trend) return sendNotFound(c, rt, a.viewer);
-    const cacheKey = `trend|${a.repository}|${a.state.newestRunId}|${a.canSeePrivate}|${limit}|${key}`;
+    const runId = c.req.query("run");
+    const pr = runId === undefined ? undefined : await readRunPoint(store, a, runId, key);
+    if (pr === null) return sendNotFound(c, rt, a.viewer);
+    const cacheKey = `trend|${a.repository}|${a.state.newestRunId}|${a.canSeePrivate}|${limit}|${key}|${runId ?? ""}`;
     return sendPng(
       c,
       rt,
       cacheKey,
-      () => renderChartPng(trendChartConfig(trend, trends.defaultBranch)),
+      () => renderChartPng(trendChartConfig(trend, trends.defaultBranch, true, pr)),
       a,
     );
   });
