@@ -20,7 +20,7 @@ import {
   makeJob,
   replayAs,
 } from "../src/pipeline/recorded-runs.test-support.js";
-import { countContradictions, findLinks, visibleLines } from "./read-comment.js";
+import { countContradictions, findLinks, visibleLines } from "../src/github/read-comment.js";
 
 const ORIGIN = "http://pages.bench";
 const REPO = "acme/llm-cluster";
