@@ -228,6 +228,21 @@ describe("judgePairs", () => {
     expect(byDefault.metrics.find((x) => x.key === TTFT)?.outcome).toBe("regressed");
   });
 
+  it("calls a change whose whole interval lies past the threshold, unconfirmed at confirmAlpha, inconclusive, never unchanged", () => {
+    // 2 pairs near +82 %: the interval clears the threshold, the one-sided p (1 degree of freedom)
+    // stays above 0.02. A demo's 1.3× slowdown with 2 pairs was once called unchanged this way.
+    const pairs = [1.7457, 1.9018].map((r) => ({ base: 100, head: 100 * r }));
+    const r = testPairedLogRatio(pairs, { direction: "lower_is_better", level: config.confidence });
+    const m0 = first.verdict.metrics.find((x) => x.key === TTFT);
+    expect(r.worseP).toBeGreaterThan(config.confirmAlpha);
+    expect(r.lower).toBeGreaterThan(Math.log(1 + (m0?.thresholdPct ?? Infinity) / 100));
+    const v = judgePairs(first.verdict, { [TTFT]: pairs }, config);
+    const m = v.metrics.find((x) => x.key === TTFT);
+    expect(m?.outcome).toBe("inconclusive");
+    expect(m?.reason).toMatch(/not decided: .* lies past the \d+(\.\d+)? % threshold/);
+    expect(v).toMatchObject({ conclusion: "neutral", kind: "inconclusive" });
+  });
+
   it.each([
     ["no pairs", []],
     [
