@@ -59,7 +59,8 @@ export function createApp(deps: AppDeps): Hono {
 
   if (deps.pages) app.route("/", createPagesRoutes(deps.pages));
   if (deps.pools) {
-    const { queueFor } = deps.pools;
+    const pools = deps.pools;
+    const queueFor = (label: string) => pools.queueFor(label);
     app.route("/", createFleetRoutes({ redis, keyPrefix: config.KEY_PREFIX, queueFor }));
   }
 
