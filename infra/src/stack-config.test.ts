@@ -21,6 +21,14 @@ describe("readStackConfig", () => {
     expect(config.publicUrl).toBe("https://bench.example.com");
   });
 
+  it("reads runner pools from -c as a comma list and from cdk.json as a list", () => {
+    expect(from({ runnerPools: "m2-ultra-3x, m4-max-2x" }).runnerPools).toEqual([
+      "m2-ultra-3x",
+      "m4-max-2x",
+    ]);
+    expect(from({ runnerPools: ["nightly"] }).runnerPools).toEqual(["nightly"]);
+  });
+
   it.each([
     ["prRunExpirationDays", "soon", /"prRunExpirationDays" must be an integer/],
     ["prRunExpirationDays", 0, /"prRunExpirationDays" must be an integer from 1/],
@@ -32,6 +40,8 @@ describe("readStackConfig", () => {
     ["logLevel", "loud", /"logLevel" must be one of/],
     ["githubOAuthClientId", "has spaces", /"githubOAuthClientId" must be a GitHub client id/],
     ["lambdaRuntime", "nodejs18.x", /"lambdaRuntime" must be one of nodejs20.x/],
+    ["runnerPools", "m2 ultra", /runnerPools: "m2 ultra" is not a runner label/],
+    ["runnerPools", ["a", "a"], /runnerPools: a label is listed twice/],
   ])("rejects %s=%j naming the key", (key, value, message) => {
     expect(() => from({ [key]: value })).toThrow(StackConfigError);
     expect(() => from({ [key]: value })).toThrow(message);
