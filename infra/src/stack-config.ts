@@ -205,8 +205,8 @@ export function readStackConfig(tryGetContext: (key: string) => unknown): StackC
 
 /** `-c runnerPools=m2-ultra-3x,m4-max-2x` (or a JSON list in cdk.json): runs-on labels. */
 function readRunnerPools(raw: unknown): string[] {
-  const list = Array.isArray(raw)
-    ? raw
+  const list: unknown[] = Array.isArray(raw)
+    ? (raw as unknown[])
     : String(raw)
         .split(",")
         .map((s) => s.trim());
