@@ -214,7 +214,7 @@ function readRunnerPools(raw: unknown): string[] {
   const bad = labels.find((l) => typeof l !== "string" || !/^[A-Za-z0-9_.-]{1,64}$/.test(l));
   if (bad !== undefined) {
     throw new StackConfigError(
-      `runnerPools: "${String(bad)}" is not a runner label (1–64 of A-Z a-z 0-9 _ . -)`,
+      `runnerPools: ${JSON.stringify(bad)} is not a runner label (1–64 of A-Z a-z 0-9 _ . -)`,
     );
   }
   if (new Set(labels).size !== labels.length) {
