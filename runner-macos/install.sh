@@ -15,6 +15,7 @@ user=_mlxbench
 source_dir=$(cd "$here/.." && pwd)
 cluster_dir="${MLX_CLUSTER_DIR:-}"
 python=python3
+labels=""
 env_file=""
 start=true
 plist_dest="/Library/LaunchDaemons/$LABEL.plist"
@@ -28,6 +29,7 @@ usage: sudo $(basename "$0") --cluster-dir DIR [--env-file FILE] [options]
   --user NAME        the dedicated user the worker runs as (default $user)
   --source DIR       the mlxbench checkout to install (default $source_dir)
   --python PATH      the cluster's Python (default $python)
+  --labels L1,L2     runner pools this cluster serves (RUNNER_LABELS; docs/install.md, Runner pools)
   --no-start         install without (re)starting the daemon
   --dry-run          print every action instead of taking it
 USAGE
@@ -43,7 +45,7 @@ while (($#)); do
   case "$1" in
     --dry-run) dry_run=true ;;
     --no-start) start=false ;;
-    --prefix | --user | --source | --cluster-dir | --python | --env-file)
+    --prefix | --user | --source | --cluster-dir | --python | --env-file | --labels)
       (($# >= 2)) || die "$1 needs a value"
       case "$1" in
         --prefix) prefix="$2" ;;
@@ -52,6 +54,7 @@ while (($#)); do
         --cluster-dir) cluster_dir="$2" ;;
         --python) python="$2" ;;
         --env-file) env_file="$2" ;;
+        --labels) labels="$2" ;;
       esac
       shift
       ;;
@@ -79,7 +82,7 @@ run() {
   fi
 }
 
-# Writes a template with @PREFIX@, @USER@, @CLUSTER_DIR@ and @PYTHON@ filled in, owned by root:group.
+# Writes a template with @PREFIX@, @USER@, @CLUSTER_DIR@, @PYTHON@ and @LABELS@ filled in, owned by root:group.
 render() {
   local src="$1" dest="$2" mode="$3" group="$4"
   if $dry_run; then
@@ -90,7 +93,7 @@ render() {
   printf '+ render %q -> %q\n' "$src" "$dest"
   local tmp
   tmp=$(mktemp)
-  sed -e "s|@PREFIX@|$prefix|g" -e "s|@USER@|$user|g" -e "s|@CLUSTER_DIR@|$cluster_dir|g" -e "s|@PYTHON@|$python|g" "$src" >"$tmp"
+  sed -e "s|@PREFIX@|$prefix|g" -e "s|@USER@|$user|g" -e "s|@CLUSTER_DIR@|$cluster_dir|g" -e "s|@PYTHON@|$python|g" -e "s|@LABELS@|$labels|g" "$src" >"$tmp"
   install -m "$mode" -o root -g "$group" "$tmp" "$dest"
   rm -f "$tmp"
 }
@@ -119,6 +122,8 @@ IFS=. read -r git_major git_minor _ <<<"$git_version"
 ((git_major > 2 || (git_major == 2 && git_minor >= 31))) 2>/dev/null ||
   die "git $git_version is too old: 2.31 or newer is needed (brew install git, or xcode-select --install)"
 command -v rsync >/dev/null 2>&1 || die "rsync is not on PATH"
+[[ -z "$labels" || "$labels" =~ ^[A-Za-z0-9_.-]{1,64}(,[A-Za-z0-9_.-]{1,64})*$ ]] ||
+  die "--labels '$labels': labels are A-Z a-z 0-9 _ . - separated by commas (no spaces or shell characters)"
 command -v "$python" >/dev/null 2>&1 || die "the cluster's Python '$python' is not on PATH (--python PATH)"
 python_version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 [[ -n "$cluster_dir" ]] || die "--cluster-dir is required (or MLX_CLUSTER_DIR): the MLX cluster's checkout"

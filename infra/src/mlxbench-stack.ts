@@ -215,6 +215,12 @@ export class MlxbenchStack extends Stack {
       description: "the App's webhook URL",
     });
     new CfnOutput(this, "ServiceUrl", { value: url.url, description: "the archive pages" });
+    if (config.runnerPools.length > 0) {
+      new CfnOutput(this, "RunnerPoolQueues", {
+        value: config.runnerPools.map((l) => `${config.queueName}.${l}`).join(","),
+        description: "one BullMQ queue per runner pool; a runner serves them with RUNNER_LABELS",
+      });
+    }
     new CfnOutput(this, "ArchiveBucketName", { value: this.bucket.bucketName });
     new CfnOutput(this, "WorkerUserName", {
       value: this.workerUser.userName,

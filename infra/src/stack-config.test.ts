@@ -21,6 +21,14 @@ describe("readStackConfig", () => {
     expect(config.publicUrl).toBe("https://bench.example.com");
   });
 
+  it("reads runner pools from -c as a comma list and from cdk.json as a list", () => {
+    expect(from({ runnerPools: "m2-ultra-3x, m4-max-2x" }).runnerPools).toEqual([
+      "m2-ultra-3x",
+      "m4-max-2x",
+    ]);
+    expect(from({ runnerPools: ["nightly"] }).runnerPools).toEqual(["nightly"]);
+  });
+
   it.each([
     ["prRunExpirationDays", "soon", /"prRunExpirationDays" must be an integer/],
     ["prRunExpirationDays", 0, /"prRunExpirationDays" must be an integer from 1/],
@@ -34,6 +42,8 @@ describe("readStackConfig", () => {
     ["lambdaRuntime", "nodejs16.x", /"lambdaRuntime" must be one of nodejs22.x, nodejs24.x/],
     ["lambdaRuntime", "nodejs20.x", /"nodejs20.x" is refused: AWS deprecated it on 2026-04-30/],
     ["lambdaRuntime", "nodejs18.x", /"nodejs18.x" is refused: AWS deprecated it/],
+    ["runnerPools", "m2 ultra", /runnerPools: "m2 ultra" is not a runner label/],
+    ["runnerPools", ["a", "a"], /runnerPools: a label is listed twice/],
   ])("rejects %s=%j naming the key", (key, value, message) => {
     expect(() => from({ [key]: value })).toThrow(StackConfigError);
     expect(() => from({ [key]: value })).toThrow(message);

@@ -13,6 +13,8 @@ export interface StackConfig {
   /** Where the archive pages are served; default: the Function URL, learnt from the first request. */
   publicUrl: string | undefined;
   queueName: string;
+  /** Runner pool labels (runs-on) the fleet serves; each is the queue `<queueName>.<label>`. */
+  runnerPools: string[];
   lambdaMemoryMb: number;
   lambdaTimeoutSeconds: number;
   logRetentionDays: number;
@@ -40,6 +42,7 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   publicUrl: undefined,
   githubOAuthClientId: undefined,
   queueName: "mlxbench-default",
+  runnerPools: [],
   lambdaMemoryMb: 1024,
   lambdaTimeoutSeconds: 15,
   logRetentionDays: 30,
@@ -177,6 +180,7 @@ export function readStackConfig(tryGetContext: (key: string) => unknown): StackC
         ),
       d.queueName,
     ),
+    runnerPools: opt("runnerPools", (r) => readRunnerPools(r), d.runnerPools),
     lambdaMemoryMb: opt(
       "lambdaMemoryMb",
       (r) => readInt("lambdaMemoryMb", r, 128, 10240),
@@ -206,4 +210,24 @@ export function readStackConfig(tryGetContext: (key: string) => unknown): StackC
       d.logLevel,
     ),
   };
+}
+
+/** `-c runnerPools=m2-ultra-3x,m4-max-2x` (or a JSON list in cdk.json): runs-on labels. */
+function readRunnerPools(raw: unknown): string[] {
+  const list: unknown[] = Array.isArray(raw)
+    ? (raw as unknown[])
+    : String(raw)
+        .split(",")
+        .map((s) => s.trim());
+  const labels = list.filter((s) => s !== "");
+  const bad = labels.find((l) => typeof l !== "string" || !/^[A-Za-z0-9_.-]{1,64}$/.test(l));
+  if (bad !== undefined) {
+    throw new StackConfigError(
+      `runnerPools: ${JSON.stringify(bad)} is not a runner label (1–64 of A-Z a-z 0-9 _ . -)`,
+    );
+  }
+  if (new Set(labels).size !== labels.length) {
+    throw new StackConfigError("runnerPools: a label is listed twice");
+  }
+  return labels as string[];
 }

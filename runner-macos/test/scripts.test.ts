@@ -137,6 +137,10 @@ describe("install.sh --dry-run", () => {
       ["--cluster-dir", "@CLUSTER@", "--env-file", "@PLACEHOLDER_ENV@"],
       /still holds CHANGE-ME values/,
     ],
+    [
+      ["--cluster-dir", "@CLUSTER@", "--labels", "m2 ultra;rm"],
+      /--labels 'm2 ultra;rm': labels are A-Z a-z 0-9 _ \. - separated by commas/,
+    ],
     [["--cluster-dir", "@CLUSTER@", "--frobnicate"], /unknown argument: --frobnicate/],
     [[], /--cluster-dir is required/],
   ])("refuses %j with a clear error", (args, message) => {
@@ -291,7 +295,8 @@ describe("com.mlxbench.worker.plist", () => {
       .replaceAll("@PREFIX@", "/opt/mlxbench")
       .replaceAll("@USER@", "_mlxbench")
       .replaceAll("@CLUSTER_DIR@", "/Users/Shared/cluster")
-      .replaceAll("@PYTHON@", "/usr/bin/python3");
+      .replaceAll("@PYTHON@", "/usr/bin/python3")
+      .replaceAll("@LABELS@", "m2-ultra-3x");
     expect(rendered).not.toMatch(/@[A-Z_]+@/);
     const plist = parsePlist(rendered);
     expect(plist).toMatchObject({
@@ -306,13 +311,14 @@ describe("com.mlxbench.worker.plist", () => {
     expect(parsePlist(template).Label).toBe("com.mlxbench.worker");
   });
 
-  it("carries no secret: only paths in its environment", () => {
+  it("carries no secret: only paths and the runner's pool labels in its environment", () => {
     const env = parsePlist(template).EnvironmentVariables as Record<string, string>;
     expect(Object.keys(env).sort()).toEqual([
       "CLUSTER_PYTHON",
       "MLXBENCH_PREFIX",
       "MLX_CLUSTER_DIR",
       "PATH",
+      "RUNNER_LABELS",
     ]);
   });
 });

@@ -5,6 +5,8 @@ import {
   createPipelineDeps,
   loadWorkerConfig,
   startBenchmarkWorker,
+  startFleetRunner,
+  ClusterClaimedError,
   WorkerConfigError,
   workerRedisOptions,
 } from "./queue/index.js";
@@ -33,25 +35,40 @@ const deps = createPipelineDeps(config, logger, {
     ? { suiteLogLevel: process.env.MLXBENCH_SUITE_LOG_LEVEL }
     : {}),
 });
-const worker = await startBenchmarkWorker({
-  queueName: config.QUEUE_NAME,
-  connection: workerRedisOptions(config.REDIS_URL),
-  redis: connection,
-  keyPrefix: config.KEY_PREFIX,
-  deps,
-  logger,
-  lockDurationMs: config.LOCK_DURATION_MS,
-  stalledIntervalMs: config.STALLED_INTERVAL_MS,
-  maxAttempts: config.MAX_ATTEMPTS,
-  backoffMs: config.BACKOFF_MS,
-  cancelPollMs: config.CANCEL_POLL_MS,
-});
+const { RUNNER_LABELS, RUNNER_FINGERPRINT } = config;
+// RUNNER_LABELS set: a fleet runner on `<QUEUE_NAME>.<label>` queues (docs/install.md, Runner pools).
+const worker =
+  RUNNER_LABELS && RUNNER_FINGERPRINT
+    ? await startFleetRunner({
+        config: { ...config, RUNNER_LABELS, RUNNER_FINGERPRINT },
+        connection: workerRedisOptions(config.REDIS_URL),
+        redis: connection,
+        deps,
+        logger,
+      }).catch((err: unknown) => {
+        if (!(err instanceof ClusterClaimedError)) throw err;
+        console.error(`mlxbench worker: ${err.message}`);
+        process.exit(2);
+      })
+    : await startBenchmarkWorker({
+        queueName: config.QUEUE_NAME,
+        connection: workerRedisOptions(config.REDIS_URL),
+        redis: connection,
+        keyPrefix: config.KEY_PREFIX,
+        deps,
+        logger,
+        lockDurationMs: config.LOCK_DURATION_MS,
+        stalledIntervalMs: config.STALLED_INTERVAL_MS,
+        maxAttempts: config.MAX_ATTEMPTS,
+        backoffMs: config.BACKOFF_MS,
+        cancelPollMs: config.CANCEL_POLL_MS,
+      });
 logger.info(
   { archive: deps.store.location, publisher: config.GITHUB_APP_ID ? "github" : "dry-run" },
   "worker started",
 );
 console.log(
-  `mlxbench worker: queue ${config.QUEUE_NAME}, archive ${deps.store.location}, ${config.GITHUB_APP_ID ? "GitHub App" : "dry run (no GitHub App)"}`,
+  `mlxbench worker: queue ${RUNNER_LABELS ? RUNNER_LABELS.map((l) => `${config.QUEUE_NAME}.${l}`).join(", ") : config.QUEUE_NAME}, archive ${deps.store.location}, ${config.GITHUB_APP_ID ? "GitHub App" : "dry run (no GitHub App)"}`,
 );
 
 let stopping = false;

@@ -3,7 +3,6 @@
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { poolQueueName } from "@mlxbench/proto";
 import { enqueuePoolJobs, readFleet } from "@mlxbench/service";
@@ -71,7 +70,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all(runners.map((r) => (r.child.exitCode === null ? r.kill() : undefined)));
+  await Promise.all(runners.filter((r) => r.child.exitCode === null).map((r) => r.kill()));
   for (const q of queues.values()) {
     await q.obliterate({ force: true });
     await q.close();

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config/index.js";
 import type { GitHubClientFactory } from "../github/index.js";
 import type { PagesDeps } from "../pages/index.js";
+import type { PoolQueues } from "../fleet/index.js";
 
 /** Everything the app needs from outside; main.ts and the Lambda entry point build it. */
 export interface AppDeps {
@@ -17,4 +18,6 @@ export interface AppDeps {
   bodyLimitBytes?: number;
   /** The archive pages under /reports; absent, only the webhook and health routes are served. */
   pages?: PagesDeps;
+  /** The runner pools' queues: serves /fleet and /fleet.json when present. */
+  pools?: PoolQueues;
 }

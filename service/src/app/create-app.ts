@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createPagesRoutes } from "../pages/index.js";
+import { createFleetRoutes } from "../fleet/index.js";
 import type { AppDeps } from "./app-deps.js";
 import { handleError } from "./handle-error.js";
 import {
@@ -57,6 +58,11 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", webhooks);
 
   if (deps.pages) app.route("/", createPagesRoutes(deps.pages));
+  if (deps.pools) {
+    const pools = deps.pools;
+    const queueFor = (label: string) => pools.queueFor(label);
+    app.route("/", createFleetRoutes({ redis, keyPrefix: config.KEY_PREFIX, queueFor }));
+  }
 
   app.onError(handleError(log));
   app.notFound((c) => c.json({ error: "not found" }, 404));

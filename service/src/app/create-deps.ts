@@ -1,4 +1,5 @@
 import { Queue } from "bullmq";
+import { createPoolQueues } from "../fleet/index.js";
 import { Redis } from "ioredis";
 import { pino, type Logger } from "pino";
 import { resolve } from "node:path";
@@ -30,6 +31,7 @@ export async function createDeps(
   await redis.connect();
   const queue = new Queue(config.QUEUE_NAME, { connection: toRedisOptions(config.REDIS_URL) });
   queue.on("error", (err) => log.warn({ err }, "queue error"));
+  const pools = createPoolQueues(config.QUEUE_NAME, toRedisOptions(config.REDIS_URL));
   const github = createGitHubClientFactory({
     appId: config.GITHUB_APP_ID,
     privateKey: config.GITHUB_PRIVATE_KEY,
@@ -41,6 +43,7 @@ export async function createDeps(
     config,
     redis,
     queue,
+    pools,
     github,
     log,
     pages: {
@@ -51,6 +54,7 @@ export async function createDeps(
     },
     async close() {
       await queue.close();
+      await pools.close();
       redis.disconnect();
     },
   };

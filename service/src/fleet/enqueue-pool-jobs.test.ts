@@ -7,7 +7,13 @@ import { createGitHubDouble, type GitHubDouble } from "@mlxbench/sim/github";
 import { poolLastSeenKey, poolQueueName, runnerKey, type RunnerHeartbeat } from "@mlxbench/proto";
 import { toRedisOptions } from "../app/index.js";
 import { createGitHubClientFactory, type GitHubClient } from "../github/index.js";
-import { createRunsOnCache, enqueuePoolJobs, readFleet, readRunsOn } from "./index.js";
+import {
+  createFleetRoutes,
+  createRunsOnCache,
+  enqueuePoolJobs,
+  readFleet,
+  readRunsOn,
+} from "./index.js";
 
 const REPO = "octo/fleet";
 const SHA = "a".repeat(40);
@@ -137,6 +143,12 @@ describe("one check run and job per pool", () => {
     expect(gh.violations).toEqual([]);
 
     const fleet = await readFleet({ redis, keyPrefix: prefix, queueFor, now: () => NOW });
+    const routes = createFleetRoutes({ redis, keyPrefix: prefix, queueFor, now: () => NOW });
+    const json = (await (await routes.request("/fleet.json")).json()) as typeof fleet;
+    expect(json.runners.map((r) => r.runnerId)).toEqual(["mac-1"]);
+    const page = await (await routes.request("/fleet")).text();
+    expect(page).toContain("<code>m4-max-2x</code>");
+    expect(page).toContain("2 h ago");
     expect(fleet.pools).toMatchObject([
       { label: "m2-ultra-3x", runnersOnline: 1, waiting: 1 },
       { label: "m4-max-2x", runnersOnline: 0, waiting: 1, lastSeen: NOW - 2 * HOUR },

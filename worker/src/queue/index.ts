@@ -17,3 +17,4 @@ export { createPipelineDeps } from "./create-pipeline-deps.js";
 export { workerRedisOptions } from "./redis-connection.js";
 export { createArchiveStore } from "./create-pipeline-deps.js";
 export * from "../fleet/index.js";
+export { startFleetRunner, type FleetRunner } from "./start-fleet-runner.js";

@@ -8,6 +8,12 @@ describe("loadWorkerConfig", () => {
     expect(c.ARCHIVE_BUCKET).toBeUndefined();
     expect(c.ARCHIVE_DIR).toBe("./archive");
     expect(c.GITHUB_APP_ID).toBeUndefined();
+    expect(c.RUNNER_LABELS).toBeUndefined();
+  });
+
+  it("reads a fleet runner's labels", () => {
+    const c = loadWorkerConfig({ RUNNER_LABELS: "m2-ultra-3x, nightly", RUNNER_FINGERPRINT: "fp" });
+    expect(c.RUNNER_LABELS).toEqual(["m2-ultra-3x", "nightly"]);
   });
 
   it.each([
@@ -22,6 +28,9 @@ describe("loadWorkerConfig", () => {
     [{ S3_ENDPOINT: "not a url", ARCHIVE_BUCKET: "bucket" }, "S3_ENDPOINT must be a URL"],
     [{ PUBLIC_URL: "/relative" }, "PUBLIC_URL must be an absolute URL"],
     [{ LOCK_DURATION_MS: "-5" }, "LOCK_DURATION_MS"],
+    [{ RUNNER_LABELS: "m2 ultra", RUNNER_FINGERPRINT: "fp" }, "RUNNER_LABELS: a runner label"],
+    [{ RUNNER_LABELS: "a,a", RUNNER_FINGERPRINT: "fp" }, 'label "a" is listed twice'],
+    [{ RUNNER_LABELS: "m2-ultra-3x" }, "RUNNER_FINGERPRINT is required when RUNNER_LABELS"],
   ])("names the variable in %j", (env, message) => {
     expect(() => loadWorkerConfig(env)).toThrow(message);
   });

@@ -1,4 +1,4 @@
-import { QueueEnv } from "@mlxbench/proto";
+import { parseRunnerLabels, QueueEnv } from "@mlxbench/proto";
 import { z } from "zod";
 
 const flag = z
@@ -59,6 +59,24 @@ export const WorkerConfig = z
     BACKOFF_MS: ms(30_000),
     CANCEL_POLL_MS: ms(1000),
     KEEP_RUN_DIRS: flag,
+    /** Runner pools served (comma-separated runs-on labels); unset: the single QUEUE_NAME queue. */
+    RUNNER_LABELS: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined || v.trim() === "") return undefined;
+        try {
+          return parseRunnerLabels(v, "RUNNER_LABELS");
+        } catch (err) {
+          ctx.addIssue({ code: "custom", message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
+    /** The cluster's hardware fingerprint (runner-macos/fingerprint.sh): one runner per cluster. */
+    RUNNER_FINGERPRINT: z.string().min(1).optional(),
+    /** This runner's name on the fleet page; default: the host name. */
+    RUNNER_ID: z.string().min(1).optional(),
+    HEARTBEAT_MS: ms(10_000),
     LOG_LEVEL: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
       .default("info"),
@@ -69,6 +87,13 @@ export const WorkerConfig = z
         code: "custom",
         path: [c.GITHUB_APP_ID === undefined ? "GITHUB_APP_ID" : "GITHUB_PRIVATE_KEY"],
         message: "is required when the other of GITHUB_APP_ID/GITHUB_PRIVATE_KEY is set",
+      });
+    }
+    if (c.RUNNER_LABELS !== undefined && c.RUNNER_FINGERPRINT === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RUNNER_FINGERPRINT"],
+        message: "is required when RUNNER_LABELS is set (two runners must not drive one cluster)",
       });
     }
     if (c.S3_ENDPOINT !== undefined && c.ARCHIVE_BUCKET === undefined) {

@@ -72,7 +72,7 @@ const pool = await startPoolWorker({
   baseQueue: env.QUEUE_NAME ?? "mlxbench",
   labels,
   logger,
-  async startConsumer(queueName, label, gate) {
+  startConsumer(queueName, label, gate) {
     const worker = new Worker(
       queueName,
       (job, token) => runGated(gate, job, token, label, () => body(job.id ?? "")),
@@ -86,11 +86,11 @@ const pool = await startPoolWorker({
     );
     releaseFairTagOnFinish(worker, redis, prefix, logger);
     workers.push(worker);
-    return {
+    return Promise.resolve({
       pause: () => worker.pause(true),
       resume: () => worker.resume(),
       close: () => worker.close(),
-    };
+    });
   },
   onJob: (job) =>
     heartbeat.setCurrentJob(job && { ...job, startedAt: Date.now(), progress: "stand-in" }),
