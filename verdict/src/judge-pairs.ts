@@ -58,8 +58,8 @@ function isMap(all: PairsByMetric): all is ReadonlyMap<string, readonly ValuePai
  * log(head / base) instead (Yuen's trimmed test from 10 pairs on, below that only a spiked pair cut, Holm across the confirmed metrics
  * at `config.confirmAlpha`, the practical threshold inside or below the interval, as in the screen).
  * Pairs sized for the threshold that show no regression end "unchanged": the confirmation decides,
- * it does not hand the call back — except where the whole interval lies past the threshold and
- * only the strict confirmation level keeps it unconfirmed: that metric is "inconclusive". Unusable pairs (NaN, zeros, fewer than 2) mark that metric
+ * it does not hand the call back. An interval wholly past the threshold decides the metric
+ * (regressed or improved) even where Holm's adjustment keeps its p above confirmAlpha. Unusable pairs (NaN, zeros, fewer than 2) mark that metric
  * invalid, never a pass. Each confirmed metric keeps the screen's change
  * and gains `confirmation`; `tiers` holds both conclusions. A screen that failed validation, or
  * had nothing compared, is returned as it is: pairs cannot change that.
@@ -176,12 +176,18 @@ function classifyPaired(
   }
   if (worseUpper < threshold && -worseLower < threshold)
     return say("unchanged", `${m.key} unchanged: the screen's flag did not hold up, ${shown}`);
-  // The whole interval past the threshold, yet not confirmed at confirmAlpha (too few pairs, or
-  // Holm across many metrics): calling that "unchanged" would contradict the interval beside it.
-  if (worseLower >= threshold || -worseUpper >= threshold)
+  // The whole interval past the threshold, though Holm across many metrics (or too few pairs) keeps
+  // p above confirmAlpha: the interval decides, as the label beside it reads. Calling it
+  // "unchanged" or "inconclusive" would contradict the interval shown with it.
+  if (worseLower >= threshold)
     return say(
-      "inconclusive",
-      `${m.key} not decided: ${shown} lies past the ${m.thresholdPct} % threshold but is not confirmed at p ≤ ${config.confirmAlpha} (p=${formatP(worseLower >= threshold ? adjusted.worse : adjusted.better)}); more pairs decide it (\`/benchmark confirm N\`)`,
+      "regressed",
+      `${m.key} regressed: ${shown} lies wholly past the ${m.thresholdPct} % threshold (p=${formatP(adjusted.worse)})`,
+    );
+  if (-worseUpper >= threshold)
+    return say(
+      "improved",
+      `${m.key} improved: ${shown} lies wholly past the ${m.thresholdPct} % threshold (p=${formatP(adjusted.better)})`,
     );
   return say(
     "unchanged",

@@ -228,7 +228,7 @@ describe("judgePairs", () => {
     expect(byDefault.metrics.find((x) => x.key === TTFT)?.outcome).toBe("regressed");
   });
 
-  it("calls a change whose whole interval lies past the threshold, unconfirmed at confirmAlpha, inconclusive, never unchanged", () => {
+  it("calls a change whose whole interval lies past the threshold regressed, even where p stays above confirmAlpha", () => {
     // 2 pairs near +82 %: the interval clears the threshold, the one-sided p (1 degree of freedom)
     // stays above 0.02. A demo's 1.3× slowdown with 2 pairs was once called unchanged this way.
     const pairs = [1.7457, 1.9018].map((r) => ({ base: 100, head: 100 * r }));
@@ -238,9 +238,9 @@ describe("judgePairs", () => {
     expect(r.lower).toBeGreaterThan(Math.log(1 + (m0?.thresholdPct ?? Infinity) / 100));
     const v = judgePairs(first.verdict, { [TTFT]: pairs }, config);
     const m = v.metrics.find((x) => x.key === TTFT);
-    expect(m?.outcome).toBe("inconclusive");
-    expect(m?.reason).toMatch(/not decided: .* lies past the \d+(\.\d+)? % threshold/);
-    expect(v).toMatchObject({ conclusion: "neutral", kind: "inconclusive" });
+    expect(m?.outcome).toBe("regressed");
+    expect(m?.reason).toMatch(/regressed: .* lies wholly past the \d+(\.\d+)? % threshold/);
+    expect(v).toMatchObject({ conclusion: "failure", kind: "regressed" });
   });
 
   it.each([
