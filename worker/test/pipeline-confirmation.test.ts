@@ -141,7 +141,11 @@ describe("the paired A/B confirmation on the reference cluster", () => {
         "**Screen** (this run against the default branch's history)",
       );
       expect(summaryOf(check)).toContain(`**Confirmation** (${PAIRS} A/B pairs of the merge-base`);
-      expect(summaryOf(check)).toMatch(new RegExp(`confirmed by ${PAIRS} A/B pairs: \\+\\d`));
+      expect(summaryOf(check)).toMatch(
+        new RegExp(
+          `regressed: inference\\.\\w+ \\+\\d+\\.\\d % \\[\\+\\d+\\.\\d, \\+\\d+\\.\\d\\] \\(${PAIRS} A/B pairs\\)`,
+        ),
+      );
       // A/B/B/A… from the merge-base, every run shown as it went.
       const pairSteps = textOf(check)
         .split("\n")
