@@ -29,6 +29,11 @@ export interface PairedResult {
   trials: number;
   falseAlarms: number;
   hits: number;
+  /**
+   * Of those flags, how many the paired interval decided alone: the whole interval past the
+   * threshold while the (Holm-adjusted) p stayed above `confirmAlpha`.
+   */
+  byIntervalOnly: { falseAlarms: number; hits: number };
 }
 
 function simulateJob(rng: Rng, effect: number, pairs: number, firstIndex: number) {
@@ -72,7 +77,12 @@ export async function runPairedMode(
   trials: number,
   config: VerdictConfig,
 ): Promise<PairedResult> {
-  const result: PairedResult = { trials, falseAlarms: 0, hits: 0 };
+  const result: PairedResult = {
+    trials,
+    falseAlarms: 0,
+    hits: 0,
+    byIntervalOnly: { falseAlarms: 0, hits: 0 },
+  };
   for (const effect of [0, PAIRED_EFFECT]) {
     for (let k = 0; k < trials; k++) {
       // One run per earlier job is the default branch's history; its noise is the between-job 3 %.
@@ -87,9 +97,13 @@ export async function runPairedMode(
         { runAgain: () => job.run(true), runPairs: () => job.pairs() },
         { confirm: "requested", confirmPairs: PAIRED_PAIRS },
       );
-      const regressed = decided.verdict.metrics.some((m) => m.outcome === "regressed");
-      if (regressed && effect === 0) result.falseAlarms++;
-      if (regressed && effect > 0) result.hits++;
+      const flagged = decided.verdict.metrics.filter((m) => m.outcome === "regressed");
+      const intervalOnly = flagged.some(
+        (m) => (m.confirmation?.adjustedWorseP ?? 0) > config.confirmAlpha,
+      );
+      const tally = effect === 0 ? "falseAlarms" : "hits";
+      if (flagged.length > 0) result[tally]++;
+      if (intervalOnly) result.byIntervalOnly[tally]++;
     }
   }
   return result;
