@@ -81,6 +81,7 @@ export async function runPairedMode(
   trials: number,
   config: VerdictConfig,
   metrics = 1,
+  pairs = PAIRED_PAIRS,
 ): Promise<PairedResult> {
   const result: PairedResult = {
     trials,
@@ -94,13 +95,13 @@ export async function runPairedMode(
       const history = Array.from({ length: HISTORY }, (_, i) =>
         simulateJob(rng, 0, 0, i, metrics).run(false),
       );
-      const job = simulateJob(rng, effect, PAIRED_PAIRS, HISTORY + 1, metrics);
+      const job = simulateJob(rng, effect, pairs, HISTORY + 1, metrics);
       const decided = await decideFully(
         job.run(true),
         history,
         config,
         { runAgain: () => job.run(true), runPairs: () => job.pairs() },
-        { confirm: "requested", confirmPairs: PAIRED_PAIRS },
+        { confirm: "requested", confirmPairs: pairs },
       );
       const flagged = decided.verdict.metrics.filter((m) => m.outcome === "regressed");
       const intervalOnly = flagged.some(
