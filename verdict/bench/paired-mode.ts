@@ -29,27 +29,33 @@ export interface PairedResult {
   trials: number;
   falseAlarms: number;
   hits: number;
+  /**
+   * Of those flags, how many the paired interval decided alone: the whole interval past the
+   * threshold while the (Holm-adjusted) p stayed above `confirmAlpha`.
+   */
+  byIntervalOnly: { falseAlarms: number; hits: number };
 }
 
-function simulateJob(rng: Rng, effect: number, pairs: number, firstIndex: number) {
+function simulateJob(rng: Rng, effect: number, pairs: number, firstIndex: number, metrics = 1) {
   const jobOffset = Math.sqrt(PAIRED_RUN_NOISE ** 2 - INDEPENDENT_SD ** 2) * drawNormal(rng);
   let walk = 0;
   let k = 0;
   const run = (head: boolean): RunResult => {
     walk += WALK_SD * drawNormal(rng);
-    const spike = rng.next() < SPIKE_RATE ? 1.1 + 0.4 * rng.next() : 1;
-    const log = jobOffset + walk + THERMAL_PER_RUN * k + INDEPENDENT_SD * drawNormal(rng);
-    const level = 100 * Math.exp(log) * spike * (head ? 1 + effect : 1);
-    const samples = simulateSamples(
-      { shape: "lognormal", level, cv: WITHIN_CV, count: SAMPLES },
-      rng,
-    );
+    // The drift is the job's (shared by its metrics); the spike and the rest are each metric's.
+    const series = Array.from({ length: metrics }, (_, i) => {
+      const spike = rng.next() < SPIKE_RATE ? 1.1 + 0.4 * rng.next() : 1;
+      const log = jobOffset + walk + THERMAL_PER_RUN * k + INDEPENDENT_SD * drawNormal(rng);
+      const level = 100 * Math.exp(log) * spike * (head ? 1 + effect : 1);
+      const samples = simulateSamples(
+        { shape: "lognormal", level, cv: WITHIN_CV, count: SAMPLES },
+        rng,
+      );
+      const key = metrics === 1 ? KEY : `${KEY}.${i + 1}`;
+      return { key, direction: "lower_is_better" as const, samples };
+    });
     const index = firstIndex + k++;
-    return buildRunResult(
-      [{ key: KEY, direction: "lower_is_better", samples }],
-      index,
-      head ? "feature" : "main",
-    );
+    return buildRunResult(series, index, head ? "feature" : "main");
   };
   return {
     run,
@@ -66,30 +72,44 @@ function simulateJob(rng: Rng, effect: number, pairs: number, firstIndex: number
   };
 }
 
-/** Clean and 2 %-worse jobs, each a screen then 8 requested A/B pairs; flags counted per metric. */
+/**
+ * Clean and 2 %-worse jobs, each a screen then 8 requested A/B pairs; a job counts once if any of
+ * its `metrics` (all 2 % worse in a regressed job, Holm across them) is flagged.
+ */
 export async function runPairedMode(
   rng: Rng,
   trials: number,
   config: VerdictConfig,
+  metrics = 1,
+  pairs = PAIRED_PAIRS,
 ): Promise<PairedResult> {
-  const result: PairedResult = { trials, falseAlarms: 0, hits: 0 };
+  const result: PairedResult = {
+    trials,
+    falseAlarms: 0,
+    hits: 0,
+    byIntervalOnly: { falseAlarms: 0, hits: 0 },
+  };
   for (const effect of [0, PAIRED_EFFECT]) {
     for (let k = 0; k < trials; k++) {
       // One run per earlier job is the default branch's history; its noise is the between-job 3 %.
       const history = Array.from({ length: HISTORY }, (_, i) =>
-        simulateJob(rng, 0, 0, i).run(false),
+        simulateJob(rng, 0, 0, i, metrics).run(false),
       );
-      const job = simulateJob(rng, effect, PAIRED_PAIRS, HISTORY + 1);
+      const job = simulateJob(rng, effect, pairs, HISTORY + 1, metrics);
       const decided = await decideFully(
         job.run(true),
         history,
         config,
         { runAgain: () => job.run(true), runPairs: () => job.pairs() },
-        { confirm: "requested", confirmPairs: PAIRED_PAIRS },
+        { confirm: "requested", confirmPairs: pairs },
       );
-      const regressed = decided.verdict.metrics.some((m) => m.outcome === "regressed");
-      if (regressed && effect === 0) result.falseAlarms++;
-      if (regressed && effect > 0) result.hits++;
+      const flagged = decided.verdict.metrics.filter((m) => m.outcome === "regressed");
+      const intervalOnly = flagged.some(
+        (m) => (m.confirmation?.adjustedWorseP ?? 0) > config.confirmAlpha,
+      );
+      const tally = effect === 0 ? "falseAlarms" : "hits";
+      if (flagged.length > 0) result[tally]++;
+      if (intervalOnly) result.byIntervalOnly[tally]++;
     }
   }
   return result;

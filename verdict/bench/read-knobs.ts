@@ -8,6 +8,20 @@ export function readNumberKnob(env: NodeJS.ProcessEnv, name: string, fallback: n
   return n;
 }
 
+/** A whole number ≥ `min` from `env[name]`, or `fallback` when unset (metrics, pairs). */
+export function readCountKnob(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+): number {
+  const raw = env[name];
+  const n = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`${name} must be a whole number ≥ ${min}, got ${raw}`);
+  return n;
+}
+
 /** A switch: unset, "" or "0" is off, "1" is on; anything else is an error naming it. */
 export function readFlagKnob(env: NodeJS.ProcessEnv, name: string): boolean {
   const raw = env[name];

@@ -1,13 +1,14 @@
 // Evaluates the regression verdict: on simulated PRs (calm and corpus-like noise) against the
 // anchors' rules, on the real-noise corpus replayed commit by commit, and the paired confirmation.
 // Run: npm run bench:verdict. Knobs for a quick look: CLEAN_PRS, PER_CELL, AIM_CELL, STEP_PRS,
-// CORPUS_PRS, CORPUS_CELL, REAL_POINTS (per series), REAL_EVERY (every k-th series), PAIRED_TRIALS, SEED.
+// CORPUS_PRS, CORPUS_CELL, REAL_POINTS (per series), REAL_EVERY (every k-th series), PAIRED_TRIALS, PAIRED_METRICS (metrics per paired job, 1),
+// PAIRED_PAIRS (A/B pairs per paired job, 8), SEED.
 // To rerun one table fast: REAL_ONLY=1 (the real corpus only), PAIRED_ONLY=1 (the paired mode only),
 // CONFIG='{"closeCallP":0.3}' (verdict config fields over the defaults, for every table).
 import { createRng, deriveSeed } from "../src/stats/index.js";
 import { parseVerdictConfig } from "../src/index.js";
 import { formatTable } from "./format-table.js";
-import { readConfigKnob, readNumberKnob, readOnlyKnobs } from "./read-knobs.js";
+import { readConfigKnob, readCountKnob, readNumberKnob, readOnlyKnobs } from "./read-knobs.js";
 import { runPairedMode, PAIRED_EFFECT, PAIRED_PAIRS, PAIRED_RUN_NOISE } from "./paired-mode.js";
 import {
   flagsPer100,
@@ -112,15 +113,22 @@ async function runSimulatedTables(): Promise<string[]> {
 
 /** The paired confirmation on its own (threshold 2 %, CONFIG laid over it). */
 async function runPaired(): Promise<string[]> {
+  const metrics = readCountKnob(process.env, "PAIRED_METRICS", 1, 1);
+  const pairs = readCountKnob(process.env, "PAIRED_PAIRS", PAIRED_PAIRS, 2);
   const paired = await runPairedMode(
     createRng(deriveSeed(SEED, "paired")),
     knob("PAIRED_TRIALS", 1000),
     parseVerdictConfig({ defaultThresholdPct: PAIRED_EFFECT * 100, ...overrides }),
+    metrics,
+    pairs,
   );
   const pairedPower = paired.hits / Math.max(1, paired.trials);
   const pairedFa = (100 * paired.falseAlarms) / Math.max(1, paired.trials);
   console.log(
-    `paired mode: ${PAIRED_PAIRS} A/B/B/A pairs in a drifting job, ${PAIRED_RUN_NOISE * 100} % run-to-run noise between jobs, threshold ${PAIRED_EFFECT * 100} %, ${paired.trials} clean and ${paired.trials} regressed: power ${pairedPower.toFixed(3)} for +${PAIRED_EFFECT * 100} %, ${pairedFa.toFixed(2)} false alarms /100`,
+    `paired mode: ${metrics} metric(s), ${pairs} A/B/B/A pairs in a drifting job, ${PAIRED_RUN_NOISE * 100} % run-to-run noise between jobs, threshold ${PAIRED_EFFECT * 100} %, ${paired.trials} clean and ${paired.trials} regressed: power ${pairedPower.toFixed(3)} for +${PAIRED_EFFECT * 100} %, ${pairedFa.toFixed(2)} false alarms /100`,
+  );
+  console.log(
+    `  decided by the interval alone (wholly past the threshold, p above confirmAlpha ${parseVerdictConfig(overrides).confirmAlpha}): ${paired.byIntervalOnly.hits} of ${paired.hits} hits, ${paired.byIntervalOnly.falseAlarms} of ${paired.falseAlarms} false alarms`,
   );
   return [
     `paired_power_2pct=${pairedPower.toFixed(3)}`,

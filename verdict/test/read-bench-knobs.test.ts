@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   readConfigKnob,
+  readCountKnob,
   readFlagKnob,
   readNumberKnob,
   readOnlyKnobs,
@@ -11,6 +12,8 @@ describe("bench:verdict knobs", () => {
   it("reads numbers, switches and a config, with defaults when unset", () => {
     expect(readNumberKnob({}, "PAIRED_TRIALS", 1000)).toBe(1000);
     expect(readNumberKnob({ PAIRED_TRIALS: "250" }, "PAIRED_TRIALS", 1000)).toBe(250);
+    expect(readCountKnob({}, "PAIRED_METRICS", 1, 1)).toBe(1);
+    expect(readCountKnob({ PAIRED_PAIRS: "2" }, "PAIRED_PAIRS", 8, 2)).toBe(2);
     expect(readFlagKnob({}, "REAL_ONLY")).toBe(false);
     expect(readFlagKnob({ REAL_ONLY: "1" }, "REAL_ONLY")).toBe(true);
     expect(readFlagKnob({ REAL_ONLY: "0" }, "REAL_ONLY")).toBe(false);
@@ -30,6 +33,16 @@ describe("bench:verdict knobs", () => {
       "a word for a number",
       () => readNumberKnob({ SEED: "seven" }, "SEED", 7),
       /SEED must be a number ≥ 0, got seven/,
+    ],
+    [
+      "no metrics in a paired job",
+      () => readCountKnob({ PAIRED_METRICS: "0" }, "PAIRED_METRICS", 1, 1),
+      /PAIRED_METRICS must be a whole number ≥ 1, got 0/,
+    ],
+    [
+      "a fraction of a pair",
+      () => readCountKnob({ PAIRED_PAIRS: "2.5" }, "PAIRED_PAIRS", 8, 2),
+      /PAIRED_PAIRS must be a whole number ≥ 2, got 2.5/,
     ],
     [
       "a switch that is not 1 or 0",
