@@ -110,7 +110,10 @@ export async function enqueuePoolJobs(opts: EnqueuePoolJobsOptions): Promise<Poo
     });
     if (registered.kind !== "started") {
       const detail = registered.kind === "stale" ? registered.headSha : registered.jobId;
-      return [...outcomes, ...planned.map((p) => ({ label: p.label, status: registered.kind, detail }))];
+      return [
+        ...outcomes,
+        ...planned.map((p) => ({ label: p.label, status: registered.kind, detail })),
+      ];
     }
     await Promise.all(
       registered.superseded.map(async (run) => {

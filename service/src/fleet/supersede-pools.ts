@@ -1,10 +1,6 @@
 import type { Redis } from "ioredis";
 import { jobCancelKey } from "@mlxbench/proto";
-import {
-  pullRequestRunsKey,
-  registerPullRequestRun,
-  type RegisterResult,
-} from "../jobs/index.js";
+import { pullRequestRunsKey, registerPullRequestRun, type RegisterResult } from "../jobs/index.js";
 
 export interface PoolJobRef {
   id: string;

@@ -229,9 +229,11 @@ export async function attachPoolJobs(
   jobs: Array<{ id: string; checkRunId?: number }>,
 ): Promise<string> {
   defineScript(redis, ATTACH_POOL_JOBS);
-  const sha = await callScript(redis, ATTACH_POOL_JOBS, [key], [
-    JSON.stringify(jobs),
-    PULL_RECORD_TTL_SECONDS,
-  ]);
+  const sha = await callScript(
+    redis,
+    ATTACH_POOL_JOBS,
+    [key],
+    [JSON.stringify(jobs), PULL_RECORD_TTL_SECONDS],
+  );
   return String(sha);
 }

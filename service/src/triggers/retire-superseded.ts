@@ -26,7 +26,12 @@ export async function retireSuperseded(
   note: string,
 ): Promise<void> {
   const [owner = "", repo = ""] = repoFullName.split("/");
-  const removing = removeSupersededJob(ctx.queue, run.jobId).then(
+  // A pool's job is removed from its own queue by enqueuePoolJobs.
+  const removing = (
+    run.pool === undefined
+      ? removeSupersededJob(ctx.queue, run.jobId)
+      : Promise.resolve("signalled")
+  ).then(
     (how) => ctx.log.info({ supersededJobId: run.jobId, how }, "older PR job superseded"),
     (err: unknown) =>
       ctx.log.warn({ err, supersededJobId: run.jobId }, "could not remove the superseded job"),
