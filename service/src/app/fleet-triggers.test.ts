@@ -136,7 +136,11 @@ describe("pull_request with runner pools", () => {
       pullRequestRunsKey(x.config.KEY_PREFIX, REPO, number),
     );
     expect(record?.sha).toBe(SHA_B);
-    expect(Object.values(record?.jobs ?? {}).map((e) => [e.sha, e.pool, e.pending])).toEqual([
+    expect(
+      Object.values(record?.jobs ?? {})
+        .map((e) => [e.sha, e.pool, e.pending])
+        .sort(),
+    ).toEqual([
       [SHA_B, "m2-ultra", undefined],
       [SHA_B, "m4-max", undefined],
     ]);
