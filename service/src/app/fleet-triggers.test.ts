@@ -160,6 +160,30 @@ describe("pull_request with runner pools", () => {
   });
 });
 
+describe("/benchmark with runner pools", () => {
+  it("queues a person's command at priority 1, ahead of automatic runs", async () => {
+    const x = await fleetHarness();
+    x.gh.setContent(REPO, ".mlxbench.yml", "runs-on: [m4-max]\n", SHA_A);
+    x.gh.addPullRequest(REPO, {
+      number: 1,
+      headSha: SHA_A,
+      headRepoFullName: REPO,
+      baseSha: SHA_B,
+    });
+    const p = loadExample("issue_comment", "created");
+    setPath(p, "installation.id", INSTALLATION_ID);
+    setPath(p, "issue.pull_request", { url: `https://api.github.com/repos/${REPO}/pulls/1` });
+    setPath(p, "comment.body", "/benchmark");
+    setPath(p, "comment.author_association", "OWNER");
+    const res = await x.deliver("issue_comment", p);
+    expect(await res.json()).toMatchObject({ result: "queued" });
+    const [job] = await poolJobs(x, "m4-max");
+    expect(job).toMatchObject({ trigger: "comment", pool: "m4-max", commit: { sha: SHA_A } });
+    const stored = await x.pools?.queueFor("m4-max").getJob(job?.jobId ?? "");
+    expect(stored?.opts.priority).toBe(1);
+  });
+});
+
 describe("without runner pools", () => {
   it("queues one job on QUEUE_NAME as before, whatever runs-on says", async () => {
     h = await startHarness();
