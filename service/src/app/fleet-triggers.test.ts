@@ -2,6 +2,7 @@
 // against GitHub's OpenAPI) and real Redis/BullMQ queues per pool.
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  fairTagKey,
   jobCancelKey,
   parseBenchmarkJob,
   poolLastSeenKey,
@@ -119,6 +120,8 @@ describe("pull_request with runner pools", () => {
     for (const label of ["m2-ultra", "m4-max"]) {
       const jobs = await poolJobs(x, label);
       expect(jobs.map((j) => j.commit.sha)).toEqual([SHA_B]);
+      // The removed job gave its fair tag back: one job of the repository counts in the pool.
+      expect(await x.redis.hget(fairTagKey(x.config.KEY_PREFIX, label), REPO)).toBe("1");
       const checks = checksNamed(x, `mlxbench / ${label}`);
       expect(checks.find((c) => c.head_sha === SHA_A)).toMatchObject({
         status: "completed",

@@ -33,8 +33,8 @@ export interface EnqueuePoolJobsOptions {
   /** The single queue's BullMQ key prefix, so older single-queue runs are superseded too. */
   queueKeyPrefix?: string;
   /**
-   * Also told of each older head's job this run supersedes (to conclude its check run, or remove a
-   * single-queue job); a waiting pool job is removed here in any case.
+   * Clears up after each older head's job this run supersedes (its removal and check run);
+   * default: removeRetiredPoolJob.
    */
   onRetired?: (run: SupersededRun) => Promise<void>;
 }
@@ -116,10 +116,9 @@ export async function enqueuePoolJobs(opts: EnqueuePoolJobsOptions): Promise<Poo
       ];
     }
     await Promise.all(
-      registered.superseded.map(async (run) => {
-        await removeRetired(opts, run, repo);
-        await opts.onRetired?.(run);
-      }),
+      registered.superseded.map((run) =>
+        opts.onRetired ? opts.onRetired(run) : removeRetiredPoolJob(opts, run, repo),
+      ),
     );
   }
   const attached: Array<{ id: string; checkRunId?: number }> = [];
@@ -159,19 +158,22 @@ export async function enqueuePoolJobs(opts: EnqueuePoolJobsOptions): Promise<Poo
   return outcomes;
 }
 
-/** A waiting retired pool job is removed (its fair tag given back); an active one sees its cancel key. */
-async function removeRetired(
-  opts: EnqueuePoolJobsOptions,
+/**
+ * A waiting retired pool job is removed (its fair tag given back): "removed"; an active one stops
+ * on its cancel key: "signalled". A single-queue run (no pool) is left to its own queue.
+ */
+export async function removeRetiredPoolJob(
+  opts: Pick<EnqueuePoolJobsOptions, "redis" | "keyPrefix" | "queueFor">,
   run: SupersededRun,
   repo: string,
-): Promise<void> {
-  if (run.pool === undefined) return;
+): Promise<"removed" | "signalled"> {
+  if (run.pool === undefined) return "signalled";
   const queue = opts.queueFor(run.pool);
   const job = await queue.getJob(run.jobId);
-  if (!job) return;
+  if (!job) return "signalled";
   // Only a job still queued is removed here; a running one stops on its cancel key.
-  if (!["waiting", "prioritized", "delayed"].includes(await job.getState())) return;
-  if ((await queue.remove(run.jobId)) === 1) {
-    await opts.redis.hincrby(fairTagKey(opts.keyPrefix, run.pool), repo, -1);
-  }
+  if (!["waiting", "prioritized", "delayed"].includes(await job.getState())) return "signalled";
+  if ((await queue.remove(run.jobId)) !== 1) return "signalled";
+  await opts.redis.hincrby(fairTagKey(opts.keyPrefix, run.pool), repo, -1);
+  return "removed";
 }
