@@ -86,6 +86,23 @@ describe("archive bucket", () => {
 });
 
 describe("service function", () => {
+  it("routes runs to runner pools only when the stack lists runnerPools", () => {
+    const serviceEnv = (t: Template) =>
+      (
+        Object.values(t.findResources("AWS::Lambda::Function"))[0]?.Properties as {
+          Environment: { Variables: Record<string, unknown> };
+        }
+      ).Environment.Variables;
+    expect(serviceEnv(template)).not.toHaveProperty("RUNNER_POOLS");
+    const app = new App({
+      outdir: join(outDir, "cdk.out.pools"),
+      context: { runnerPools: "m2-ultra-3x,m4-max-2x" },
+    });
+    const config = readStackConfig((key) => app.node.tryGetContext(key));
+    const pooled = Template.fromStack(new MlxbenchStack(app, "Pools", { config, bundle }));
+    expect(serviceEnv(pooled).RUNNER_POOLS).toBe("true");
+  });
+
   it("runs Node 22 (a supported Lambda runtime) from the local bundle behind an unauthenticated Function URL", () => {
     template.hasResourceProperties("AWS::Lambda::Function", {
       Runtime: "nodejs22.x",

@@ -136,6 +136,8 @@ export class MlxbenchStack extends Stack {
       ARCHIVE_BUCKET: this.bucket.bucketName,
     };
     if (config.publicUrl !== undefined) environment.PUBLIC_URL = config.publicUrl;
+    // Pools listed: the service routes runs by runs-on to `<queueName>.<label>` queues.
+    if (config.runnerPools.length > 0) environment.RUNNER_POOLS = "true";
     if (config.githubOAuthClientId !== undefined)
       environment.GITHUB_OAUTH_CLIENT_ID = config.githubOAuthClientId;
     for (const [name, secret] of Object.entries(secrets))

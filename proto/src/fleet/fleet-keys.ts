@@ -23,8 +23,3 @@ export function runnerKeyPattern(prefix: string): string {
 export function fairTagKey(prefix: string, label: string): string {
   return `${prefix}fleet:fair:${label}`;
 }
-
-/** A pull request's fleet record: head sha and its jobs in every pool (JSON). */
-export function fleetPullKey(prefix: string, repo: string, number: number): string {
-  return `${prefix}fleet:pull:${repo.toLowerCase()}#${number}`;
-}

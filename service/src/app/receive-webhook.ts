@@ -1,4 +1,5 @@
 import type { Handler } from "hono";
+import { createRunsOnCache } from "../fleet/index.js";
 import { InstallationNotFoundError } from "../errors.js";
 import type { AppDeps } from "./app-deps.js";
 import { dispatchEvent } from "./dispatch-event.js";
@@ -13,6 +14,11 @@ import type { WebhookEnv } from "./webhook-env.js";
 export function receiveWebhook(deps: AppDeps): Handler<WebhookEnv> {
   const { config, redis, queue } = deps;
   const clock = deps.clock ?? (() => new Date());
+  const { pools } = deps;
+  const fleet =
+    pools && config.RUNNER_POOLS
+      ? { queueFor: (label: string) => pools.queueFor(label), runsOnCache: createRunsOnCache() }
+      : undefined;
   return async function receiveWebhook(c) {
     const { name, value, installationId } = c.var.webhook;
     const log = c.var.log;
@@ -27,6 +33,7 @@ export function receiveWebhook(deps: AppDeps): Handler<WebhookEnv> {
           deliveryId: c.var.delivery.id,
           log,
           now: clock(),
+          ...(fleet === undefined ? {} : { fleet }),
         },
         name,
         value,

@@ -40,6 +40,8 @@ export const Config = z.object({
     .transform((s) => s.replace(/\/+$/, "")),
   CHECK_NAME: z.string().min(1).max(100).default("mlxbench"),
   RUN_ON_DRAFTS: booleanFlag,
+  /** true: route each run by `.mlxbench.yml` runs-on to the `<QUEUE_NAME>.<label>` pool queues. */
+  RUNNER_POOLS: booleanFlag,
   /** 0 picks a free port (the benchmark does). */
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   DEDUPE_TTL_SECONDS: positiveInt(3 * 24 * 3600),

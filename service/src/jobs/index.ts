@@ -2,6 +2,7 @@ export { makeJobId } from "./make-job-id.js";
 export { commitJob, JOB_NAME, SEAL_JOB } from "./commit-job.js";
 export type { CommitOptions, CommitResult } from "./commit-job.js";
 export {
+  attachPoolJobs,
   PENDING_MS,
   pullRequestRunsKey,
   readPullRequestRuns,
@@ -9,6 +10,7 @@ export {
   REGISTER_PULL_RUN,
 } from "./pull-request-runs.js";
 export type {
+  PoolJobEntry,
   PullRequestRuns,
   RegisterInput,
   RegisterResult,

@@ -21,6 +21,16 @@ export interface SupersededRun {
   sha: string;
   trigger: string;
   checkRunId?: number;
+  /** The runner pool whose queue holds the job; absent: the single QUEUE_NAME queue. */
+  pool?: string;
+}
+
+/** A job of a runner pool registered with its run: its id, pool and that queue's key prefix. */
+export interface PoolJobEntry {
+  id: string;
+  pool: string;
+  /** queueFor(pool).toKey(""), to tell the job live from finished. */
+  jobKeyPrefix: string;
 }
 
 export type RegisterResult =
@@ -50,6 +60,8 @@ export interface RegisterInput {
   /** jobCancelKey("", KEY_PREFIX): superseded jobs get their cancel key in the same step. */
   cancelKeyPrefix: string;
   cancelNote: string;
+  /** The jobs of a run on runner pools (one per pool), registered together instead of `jobId`. */
+  poolJobs?: PoolJobEntry[];
 }
 
 const DECODE = `
@@ -68,27 +80,31 @@ export const REGISTER_PULL_RUN: LuaScript = {
 local sha, ts, jobId, trigger, mode = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
 local now, pendingMs, jobPrefix, cancelPrefix, note = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], ARGV[9], ARGV[10]
 local ttl, cancelTtl = ARGV[11], ARGV[12]
+local poolJobs = cjson.decode(ARGV[13])
+local mine = {}
+if jobId ~= '' then mine[jobId] = true end
+for _, p in ipairs(poolJobs) do mine[p.id] = true end
 local rec = decode(redis.call('GET', KEYS[1]))
 local recTs = tonumber(rec.updatedAt) or 0
 if recTs > ts and (mode == 'push' or rec.sha ~= sha) then return { 'stale', rec.sha } end
 local function live(id, e)
   if e.pending then return now - (tonumber(e.pending) or 0) < pendingMs end
-  local jobKey = jobPrefix .. id
+  local jobKey = (e.jp or jobPrefix) .. id
   return redis.call('EXISTS', jobKey) == 1 and redis.call('HEXISTS', jobKey, 'finishedOn') == 0
 end
 for id, e in pairs(rec.jobs) do
-  if id ~= jobId and not live(id, e) then rec.jobs[id] = nil end
+  if not mine[id] and not live(id, e) then rec.jobs[id] = nil end
 end
 if mode == 'push' then
   for id, e in pairs(rec.jobs) do
-    if id ~= jobId and e.sha == sha then return { 'running', id } end
+    if not mine[id] and e.sha == sha then return { 'running', id } end
   end
 end
 local out = { 'started' }
 for id, e in pairs(rec.jobs) do
   if e.sha ~= sha then
     redis.call('SET', cancelPrefix .. id, note, 'EX', cancelTtl)
-    out[#out + 1] = cjson.encode({ jobId = id, sha = e.sha, trigger = e.trigger, checkRunId = e.checkRunId })
+    out[#out + 1] = cjson.encode({ jobId = id, sha = e.sha, trigger = e.trigger, checkRunId = e.checkRunId, pool = e.pool })
     rec.jobs[id] = nil
   end
 end
@@ -98,6 +114,11 @@ if jobId ~= '' then
   local e = rec.jobs[jobId] or { sha = sha, trigger = trigger }
   if not e.checkRunId then e.pending = ARGV[6] end
   rec.jobs[jobId] = e
+end
+for _, p in ipairs(poolJobs) do
+  if not rec.jobs[p.id] then
+    rec.jobs[p.id] = { sha = sha, trigger = trigger, pool = p.pool, jp = p.jp, pending = ARGV[6] }
+  end
 end
 redis.call('SET', KEYS[1], cjson.encode(rec), 'EX', ttl)
 return out
@@ -131,6 +152,9 @@ export async function registerPullRequestRun(
       input.cancelNote,
       PULL_RECORD_TTL_SECONDS,
       CANCEL_TTL_SECONDS,
+      JSON.stringify(
+        (input.poolJobs ?? []).map((p) => ({ id: p.id, pool: p.pool, jp: p.jobKeyPrefix })),
+      ),
     ],
   )) as string[];
   const [kind, ...rest] = reply;
@@ -145,12 +169,14 @@ function parseSuperseded(json: string): SupersededRun {
     sha: string;
     trigger: string;
     checkRunId?: string;
+    pool?: string;
   };
   return {
     jobId: e.jobId,
     sha: e.sha,
     trigger: e.trigger,
     ...(e.checkRunId === undefined ? {} : { checkRunId: Number(e.checkRunId) }),
+    ...(e.pool === undefined ? {} : { pool: e.pool }),
   };
 }
 
@@ -160,7 +186,10 @@ function parseSuperseded(json: string): SupersededRun {
 export interface PullRequestRuns {
   sha: string;
   updatedAt: string;
-  jobs: Record<string, { sha: string; trigger: string; checkRunId?: string; pending?: string }>;
+  jobs: Record<
+    string,
+    { sha: string; trigger: string; checkRunId?: string; pending?: string; pool?: string }
+  >;
 }
 
 export async function readPullRequestRuns(
@@ -169,4 +198,42 @@ export async function readPullRequestRuns(
 ): Promise<PullRequestRuns | undefined> {
   const raw = await redis.get(key);
   return raw === null ? undefined : (JSON.parse(raw) as PullRequestRuns);
+}
+
+const ATTACH_POOL_JOBS: LuaScript = {
+  name: "mlxbenchAttachPoolJobs",
+  lua: `${DECODE}
+local rec = decode(redis.call('GET', KEYS[1]))
+local attached = 0
+for _, a in ipairs(cjson.decode(ARGV[1])) do
+  local e = rec.jobs[a.id]
+  if e then
+    e.pending = nil
+    if a.checkRunId then e.checkRunId = tostring(a.checkRunId) end
+    attached = attached + 1
+  end
+end
+if attached > 0 then redis.call('SET', KEYS[1], cjson.encode(rec), 'EX', ARGV[2]) end
+return rec.sha
+`,
+};
+
+/**
+ * Marks a run's pool jobs as stored in BullMQ (no longer pending) with their check runs; a job a
+ * newer push superseded meanwhile is gone from the record and stops on its cancel key. Returns
+ * the pull request's head sha.
+ */
+export async function attachPoolJobs(
+  redis: Redis,
+  key: string,
+  jobs: Array<{ id: string; checkRunId?: number }>,
+): Promise<string> {
+  defineScript(redis, ATTACH_POOL_JOBS);
+  const sha = await callScript(
+    redis,
+    ATTACH_POOL_JOBS,
+    [key],
+    [JSON.stringify(jobs), PULL_RECORD_TTL_SECONDS],
+  );
+  return String(sha);
 }

@@ -5,6 +5,7 @@ import { pino } from "pino";
 import type { Hono } from "hono";
 import { createGitHubDouble, type GitHubDouble } from "@mlxbench/sim/github";
 import { createApp, toRedisOptions } from "../app/index.js";
+import { createPoolQueues, type PoolQueues } from "../fleet/index.js";
 import { loadConfig, type Config } from "../config/index.js";
 import { createGitHubClientFactory } from "../github/index.js";
 import type { PagesDeps } from "../pages/index.js";
@@ -20,6 +21,8 @@ export interface Harness {
   config: Config;
   redis: Redis;
   queue: Queue;
+  /** The runner pools' queues, with `pools: true`. */
+  pools?: PoolQueues;
   deliver(event: string, payload: unknown, options?: DeliverOptions): Promise<Response>;
   close(): Promise<void>;
 }
@@ -42,6 +45,8 @@ export interface HarnessOptions {
   githubFetch?: typeof globalThis.fetch;
   /** Mounts the archive pages over this archive. */
   pages?: PagesDeps;
+  /** Runner pools on (RUNNER_POOLS=true): runs go to `<QUEUE_NAME>.<label>` queues. */
+  pools?: boolean;
 }
 
 /** The app over real Redis (a fresh queue and key prefix) and a fresh GitHub double. */
@@ -59,6 +64,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PUBLIC_URL: "https://mlxbench.example.com/",
     GITHUB_RETRIES: "1",
     LOG_LEVEL: "silent",
+    ...(options.pools ? { RUNNER_POOLS: "true" } : {}),
     ...options.env,
   });
   const redisUrl = options.redisUrl ?? config.REDIS_URL;
@@ -74,12 +80,24 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   queue.on("error", () => undefined);
   const log = pino({ level: "silent" });
+  const pools = options.pools
+    ? createPoolQueues(config.QUEUE_NAME, toRedisOptions(redisUrl))
+    : undefined;
+  const usedLabels = new Set<string>();
+  const trackedPools: PoolQueues | undefined = pools && {
+    queueFor(label) {
+      usedLabels.add(label);
+      return pools.queueFor(label);
+    },
+    close: () => pools.close(),
+  };
   const app = createApp({
     config,
     redis,
     queue,
     log,
     ...(options.pages === undefined ? {} : { pages: options.pages }),
+    ...(trackedPools === undefined ? {} : { pools: trackedPools }),
     github: createGitHubClientFactory({
       appId: config.GITHUB_APP_ID,
       privateKey: config.GITHUB_PRIVATE_KEY,
@@ -97,6 +115,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     redis,
     queue,
+    ...(trackedPools === undefined ? {} : { pools: trackedPools }),
     async deliver(event, payload, o = {}) {
       const body = o.rawBody ?? JSON.stringify(payload);
       const headers: Record<string, string> = {
@@ -113,6 +132,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       if (redis.status === "ready" && options.queueRedisUrl === undefined) {
         await queue.obliterate({ force: true }).catch(() => undefined);
+        for (const label of usedLabels)
+          await trackedPools
+            ?.queueFor(label)
+            .obliterate({ force: true })
+            .catch(() => undefined);
         const keys = await redis.keys(`${config.KEY_PREFIX}*`);
         if (keys.length > 0) await redis.del(...keys);
       }
@@ -121,6 +145,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         queue.close().catch(() => undefined),
         new Promise((r) => setTimeout(r, 500)),
       ]);
+      await trackedPools?.close();
       redis.disconnect();
       if (!options.gh) await gh.close();
     },

@@ -38,13 +38,18 @@ export async function handleCheckRun(ctx: TriggerContext, event: CheckRunEvent):
   const pullRequest = pr
     ? { number: pr.number, baseSha: pr.base.sha, baseRef: pr.base.ref, fromFork: false }
     : prior;
-  return startRun(ctx, {
-    installationId: ctx.installationId,
-    repository: toJobRepository(event.repository),
-    commit: { sha: run.head_sha },
-    trigger: "rerun",
-    ...(pullRequest === undefined ? {} : { pullRequest }),
-    suite,
-    requestedBy: event.sender.login,
-  });
+  return startRun(
+    ctx,
+    {
+      installationId: ctx.installationId,
+      repository: toJobRepository(event.repository),
+      commit: { sha: run.head_sha },
+      trigger: "rerun",
+      ...(pullRequest === undefined ? {} : { pullRequest }),
+      suite,
+      requestedBy: event.sender.login,
+    },
+    // A person asked for the re-run.
+    { origin: "comment" },
+  );
 }

@@ -29,6 +29,9 @@ export async function handleDeploymentProtectionRule(
       suite: defaultSuite(),
       requestedBy: event.sender.login,
     },
-    { checkName: `${ctx.config.CHECK_NAME} gate: ${event.environment}`.slice(0, 100) },
+    {
+      origin: "deployment",
+      checkName: `${ctx.config.CHECK_NAME} gate: ${event.environment}`.slice(0, 100),
+    },
   );
 }

@@ -102,7 +102,10 @@ export async function handleIssueComment(
       },
       requestedBy: user,
     },
-    { track: { updatedAt: Number.isNaN(seenAt) ? 0 : seenAt, mode: "command", onStale } },
+    {
+      origin: "comment",
+      track: { updatedAt: Number.isNaN(seenAt) ? 0 : seenAt, mode: "command", onStale },
+    },
   );
 }
 

@@ -44,7 +44,7 @@ export async function handlePullRequest(
       suite: defaultSuite(),
       requestedBy: event.sender.login,
     },
-    { track: { updatedAt, mode: "push" } },
+    { origin: "push", track: { updatedAt, mode: "push" } },
   );
 }
 

@@ -10,12 +10,16 @@ export async function handlePush(ctx: TriggerContext, event: PushEvent): Promise
   const defaultRef = `refs/heads/${event.repository.default_branch}`;
   if (event.ref !== defaultRef) return ignored(`push to ${event.ref}, not ${defaultRef}`);
   if (event.deleted || ZERO_SHA.test(event.after)) return ignored("branch deleted");
-  return startRun(ctx, {
-    installationId: ctx.installationId,
-    repository: toJobRepository(event.repository),
-    commit: { sha: event.after, ref: event.ref },
-    trigger: "push",
-    suite: defaultSuite(),
-    requestedBy: event.sender.login,
-  });
+  return startRun(
+    ctx,
+    {
+      installationId: ctx.installationId,
+      repository: toJobRepository(event.repository),
+      commit: { sha: event.after, ref: event.ref },
+      trigger: "push",
+      suite: defaultSuite(),
+      requestedBy: event.sender.login,
+    },
+    { origin: "push" },
+  );
 }

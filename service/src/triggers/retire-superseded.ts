@@ -1,3 +1,4 @@
+import { removeRetiredPoolJob } from "../fleet/index.js";
 import { removeSupersededJob, type SupersededRun } from "../jobs/index.js";
 import type { TriggerContext } from "./trigger-context.js";
 import { withBudget } from "./with-budget.js";
@@ -26,7 +27,19 @@ export async function retireSuperseded(
   note: string,
 ): Promise<void> {
   const [owner = "", repo = ""] = repoFullName.split("/");
-  const removing = removeSupersededJob(ctx.queue, run.jobId).then(
+  const { fleet } = ctx;
+  // A pool's job is removed from its pool's queue; with pools off it stops on its cancel key.
+  const removal =
+    run.pool === undefined
+      ? removeSupersededJob(ctx.queue, run.jobId)
+      : fleet
+        ? removeRetiredPoolJob(
+            { redis: ctx.redis, keyPrefix: ctx.config.KEY_PREFIX, queueFor: fleet.queueFor },
+            run,
+            repoFullName,
+          )
+        : Promise.resolve("signalled" as const);
+  const removing = removal.then(
     (how) => ctx.log.info({ supersededJobId: run.jobId, how }, "older PR job superseded"),
     (err: unknown) =>
       ctx.log.warn({ err, supersededJobId: run.jobId }, "could not remove the superseded job"),

@@ -17,24 +17,10 @@ import {
 } from "./retire-superseded.js";
 import type { Outcome, TriggerContext } from "./trigger-context.js";
 import { withBudget } from "./with-budget.js";
+import { startPoolRun } from "./start-pool-run.js";
+import type { JobDraft, StartOptions } from "./run-options.js";
 
-export type JobDraft = Omit<BenchmarkJob, "schemaVersion" | "jobId" | "checkRunId" | "queuedAt">;
-
-/** How a run takes its place among the runs of its pull request. */
-export interface PullTracking {
-  /** pull_request.updated_at (ms) of the state this run is for. */
-  updatedAt: number;
-  /** See RegisterInput.mode: a pull_request event ("push") or a user's `/benchmark` ("command"). */
-  mode: "push" | "command";
-  /** Told when a newer head was recorded meanwhile; the run is not started. */
-  onStale?: (headSha: string) => Promise<void>;
-}
-
-export interface StartOptions {
-  checkName?: string;
-  /** Given for runs of a pull request that a newer push supersedes. */
-  track?: PullTracking;
-}
+export type { JobDraft, PullTracking, StartOptions } from "./run-options.js";
 
 /** The archive page of a run, which the check run links to. */
 export function runPageUrl(publicUrl: string, repoFullName: string, jobId: string): string {
@@ -56,8 +42,9 @@ const NOT_QUEUED =
 export async function startRun(
   ctx: TriggerContext,
   draft: JobDraft,
-  options: StartOptions = {},
+  options: StartOptions,
 ): Promise<Outcome> {
+  if (ctx.fleet) return startPoolRun(ctx, ctx.fleet, draft, options);
   const jobId = makeJobId(draft.trigger, draft.commit.sha, ctx.deliveryId);
   const repoName = draft.repository.fullName;
   const [owner = "", repo = ""] = repoName.split("/");

@@ -1,4 +1,5 @@
 import type { Queue } from "bullmq";
+import type { RunsOnCache } from "../fleet/index.js";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Config } from "../config/index.js";
@@ -14,6 +15,14 @@ export interface TriggerContext {
   deliveryId: string;
   log: Logger;
   now: Date;
+  /** Present when RUNNER_POOLS routes runs to `<QUEUE_NAME>.<label>` queues by `runs-on`. */
+  fleet?: FleetContext;
+}
+
+/** The runner pools' queues and the `runs-on` cache shared by every delivery. */
+export interface FleetContext {
+  queueFor: (label: string) => Queue;
+  runsOnCache: RunsOnCache;
 }
 
 /** How a delivery ended; `queued` means the job is stored in BullMQ. */
