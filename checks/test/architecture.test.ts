@@ -21,7 +21,9 @@ const LAYERS = ["proto", "sim", "verdict", "archive", "suite", "service", "worke
 const MAX_FILE_LINES = 300;
 const MAX_FUNCTION_LINES = 200;
 const isTestOrBench = (file: string): boolean =>
-  /\.test\.tsx?$|\.test-support\.ts$|\.test-helper\.ts$|\/test\/|\/bench\/|\/demo\/|\/testing\//.test(file);
+  /\.test\.tsx?$|\.test-support\.ts$|\.test-helper\.ts$|\/test\/|\/bench\/|\/demo\/|\/testing\//.test(
+    file,
+  );
 
 function workspaceOf(graph: ImportGraph, file: string): string | undefined {
   return graph.workspaces.find((w) => file.startsWith(w.dir + "/"))?.dir;

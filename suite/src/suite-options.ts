@@ -216,10 +216,7 @@ export function resolveSuiteOptions(
   return opts;
 }
 
-function sloOf(
-  config: MlxbenchConfig["slo"],
-  flags: SuiteFlags["slo"] = {},
-): { slo?: SuiteSlo } {
+function sloOf(config: MlxbenchConfig["slo"], flags: SuiteFlags["slo"] = {}): { slo?: SuiteSlo } {
   const ttftMs = flags.ttft_ms ?? config.ttft_ms;
   const tpotMs = flags.tpot_ms ?? config.tpot_ms;
   const e2eMs = flags.e2e_ms ?? config.e2e_ms;

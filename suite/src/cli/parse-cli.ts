@@ -76,7 +76,9 @@ function parseSlo(raw: string): NonNullable<SuiteFlags["slo"]> {
       );
     const ms = Number(value);
     if (!(ms > 0) || !Number.isFinite(ms))
-      throw new CliUsageError(`--slo ${k} must be a positive number of ms, got ${JSON.stringify(value)}`);
+      throw new CliUsageError(
+        `--slo ${k} must be a positive number of ms, got ${JSON.stringify(value)}`,
+      );
     slo[k] = ms;
   }
   return slo;
