@@ -2,12 +2,14 @@
 // archived as the pipeline archives it, the recorded slower PR judged against it (judgeAgainstArchive
 // over a local archive), its check summary and PR comment rendered, and every link in them requested
 // from the archive's pages. Counts, not times: the lines and bytes of the comment, links that do not
-// resolve, and labels that contradict their interval and threshold.
+// resolve, and labels that contradict their interval and threshold; and, in chromium at 390 px, how
+// far the PR's run page scrolls sideways.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { createLocalArchiveStore } from "@mlxbench/archive";
+import { serveLocalPages } from "@mlxbench/service";
 import { createPagesRoutes } from "@mlxbench/service/testing";
 import { parseConfigYaml } from "@mlxbench/suite/config";
 import { renderSummary } from "../src/github/index.js";
@@ -21,6 +23,7 @@ import {
   replayAs,
 } from "../src/pipeline/recorded-runs.test-support.js";
 import { countContradictions, findLinks, visibleLines } from "../src/github/read-comment.js";
+import { measureMobileOverflow } from "./measure-mobile-overflow.js";
 
 const ORIGIN = "http://pages.bench";
 const REPO = "acme/llm-cluster";
@@ -95,13 +98,18 @@ try {
   const firstLine = comment.split("\n").find((l) => !l.startsWith("<!--")) ?? "";
   const firstHasRegressed = [...regressed].some((k) => firstLine.includes(k));
   const lines = visibleLines(comment);
+  const local = await serveLocalPages({ store, repository: REPO });
+  const mobile = await measureMobileOverflow(local.url + runUrl.slice(ORIGIN.length)).finally(() =>
+    local.close(),
+  );
+  for (const c of mobile.culprits) console.log(`wider than 390 px: ${c}`);
 
   console.log(comment);
   console.log(
     `links checked: ${links.length}; metrics: ${verdict.metrics.length}; verdict: ${verdict.kind}`,
   );
   console.log(
-    `RESULT comment_lines=${lines} comment_bytes=${Buffer.byteLength(comment)} first_line_has_regressed_metric=${firstHasRegressed} broken_links=${broken} run_page_regressed_row=${regressedRow} contradictions=${countContradictions(comment)}`,
+    `RESULT comment_lines=${lines} comment_bytes=${Buffer.byteLength(comment)} first_line_has_regressed_metric=${firstHasRegressed} broken_links=${broken} run_page_regressed_row=${regressedRow} mobile_overflow_px=${mobile.px} contradictions=${countContradictions(comment)}`,
   );
 } finally {
   await rm(dir, { recursive: true, force: true });
