@@ -7,71 +7,19 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pino } from "pino";
 import { createLocalArchiveStore } from "@mlxbench/archive";
 import { serveLocalPages } from "@mlxbench/service";
 import { createPagesRoutes } from "@mlxbench/service/testing";
-import { parseConfigYaml } from "@mlxbench/suite/config";
-import { renderSummary } from "../src/github/index.js";
-import { judgeAgainstArchive } from "../src/pipeline/index.js";
-import { renderPrComment } from "../src/pipeline/render-check.js";
-import {
-  MAIN_RECORDINGS,
-  archiveJudgedRun,
-  loadRecording,
-  makeJob,
-  replayAs,
-} from "../src/pipeline/recorded-runs.test-support.js";
 import { countContradictions, findLinks, visibleLines } from "../src/github/read-comment.js";
+import { FLOW_REPO, seedSlowerPrFlow } from "../src/pipeline/slower-pr-flow.test-support.js";
 import { measureMobileOverflow } from "./measure-mobile-overflow.js";
 
 const ORIGIN = "http://pages.bench";
-const REPO = "acme/llm-cluster";
 
 const dir = await mkdtemp(join(tmpdir(), "bench-report-"));
 try {
   const store = createLocalArchiveStore(join(dir, "archive"));
-  const sha = (i: number): string => i.toString(16).padStart(40, "a");
-  let mainSha = "";
-  for (const [i, name] of MAIN_RECORDINGS.entries()) {
-    mainSha = sha(i + 1);
-    const push = makeJob({ repo: REPO, cloneUrl: "file:///none", sha: mainSha, trigger: "push" });
-    await archiveJudgedRun(
-      store,
-      push,
-      replayAs((await loadRecording(name)).runResult, mainSha, "main"),
-      null,
-    );
-  }
-  const slower = await loadRecording("slower-1.3x");
-  const prSha = sha(99);
-  const job = makeJob({
-    repo: REPO,
-    cloneUrl: "file:///none",
-    sha: prSha,
-    trigger: "pull_request",
-    pullRequest: { number: 7, baseSha: mainSha },
-  });
-  const current = replayAs(slower.runResult, prSha, "feature");
-  const verdict = await judgeAgainstArchive(
-    { store, log: pino({ level: "silent" }) },
-    job,
-    current,
-    parseConfigYaml(slower.configYaml),
-    { mergeBase: mainSha },
-  );
-  await archiveJudgedRun(store, job, current, verdict);
-  const runUrl = `${ORIGIN}/reports/${REPO}/runs/${encodeURIComponent(job.jobId)}`;
-  const summary = renderSummary({
-    conclusion: verdict.conclusion,
-    reason: verdict.reason,
-    commit: prSha,
-    verdict,
-    runResult: current,
-    runUrl,
-  });
-  const comment = renderPrComment(summary, job);
-
+  const { verdict, runUrl, summary, comment } = await seedSlowerPrFlow(store, ORIGIN);
   const pages = createPagesRoutes({ store, publicUrl: ORIGIN });
   let broken = 0;
   const links = findLinks(summary).filter((l) => l.startsWith(ORIGIN));
@@ -98,11 +46,11 @@ try {
   const firstLine = comment.split("\n").find((l) => !l.startsWith("<!--")) ?? "";
   const firstHasRegressed = [...regressed].some((k) => firstLine.includes(k));
   const lines = visibleLines(comment);
-  const local = await serveLocalPages({ store, repository: REPO });
+  const local = await serveLocalPages({ store, repository: FLOW_REPO });
   const mobile = await measureMobileOverflow(local.url + runUrl.slice(ORIGIN.length)).finally(() =>
     local.close(),
   );
-  for (const c of mobile.culprits) console.log(`wider than 390 px: ${c}`);
+  if (mobile.px > 0) for (const c of mobile.culprits) console.log(`wider than 390 px: ${c}`);
 
   console.log(comment);
   console.log(
