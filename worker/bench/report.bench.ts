@@ -47,10 +47,19 @@ try {
   const firstHasRegressed = [...regressed].some((k) => firstLine.includes(k));
   const lines = visibleLines(comment);
   const local = await serveLocalPages({ store, repository: FLOW_REPO });
-  const mobile = await measureMobileOverflow(local.url + runUrl.slice(ORIGIN.length)).finally(() =>
-    local.close(),
+  const onPhone = async (url: string): Promise<number> => {
+    const m = await measureMobileOverflow(local.url + url.slice(ORIGIN.length));
+    if (m.px > 0) for (const c of m.culprits) console.log(`${url} wider than 390 px: ${c}`);
+    return m.px;
+  };
+  // The figure is the run page's; the pages it links to are measured too, for the reader's sake.
+  const mobile = { px: await onPhone(runUrl) };
+  const linked = [...new Set(links.map((l) => l.split("#")[0] ?? l))].filter((l) => l !== runUrl);
+  const linkedOverflow = Math.max(0, ...(await Promise.all(linked.map(onPhone))));
+  await local.close();
+  console.log(
+    `sideways scroll at 390 px of the ${linked.length} other linked pages: at most ${linkedOverflow} px`,
   );
-  if (mobile.px > 0) for (const c of mobile.culprits) console.log(`wider than 390 px: ${c}`);
 
   console.log(comment);
   console.log(
