@@ -34,8 +34,8 @@ afterAll(async () => {
 });
 
 /** Opens a link of the rendered texts on the local pages; returns the page and its status. */
-async function follow(link: string): Promise<{ page: Page; status: number }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+async function follow(link: string, width = 1280): Promise<{ page: Page; status: number }> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
   const res = await page.goto(pages.url + link.slice(ORIGIN.length), { waitUntil: "load" });
   return { page, status: res?.status() ?? 0 };
 }
@@ -91,4 +91,21 @@ describe("links of the PR's check summary and comment", () => {
     },
     120_000,
   );
+
+  // Real run ids and dates make the compare page's run pickers wide: they once pushed it 16 px.
+  it("every page they link fits a phone: no sideways scroll at 390 px", async () => {
+    const links = findLinks(flow.summary).filter((l) => l.startsWith(ORIGIN));
+    for (const link of new Set(links.map((l) => l.split("#")[0] ?? l))) {
+      const { page, status } = await follow(link, 390);
+      try {
+        expect(status, link).toBe(200);
+        const overflow = await page.evaluate<number>(
+          "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+        );
+        expect(overflow, link).toBeLessThanOrEqual(0);
+      } finally {
+        await page.close();
+      }
+    }
+  }, 120_000);
 });
