@@ -33,7 +33,7 @@ pre{background:#f8fafc;border:1px solid #e2e8f0;border-radius:6px;padding:.6rem;
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}
 dl.facts dt{color:#64748b}dl.facts dd{margin:0;word-break:break-word}
 form.filters{display:flex;flex-wrap:wrap;gap:.6rem;align-items:end}
-form.filters label{display:flex;flex-direction:column;font-size:.8rem;color:#475569}
+form.filters label{display:flex;flex-direction:column;font-size:.8rem;color:#475569;min-width:0;max-width:100%}
 input,select,button{font:inherit;padding:.35rem .5rem;border:1px solid #cbd5e1;border-radius:6px;background:#fff}
 button{background:#1d4ed8;color:#fff;border-color:#1d4ed8;cursor:pointer}
 img.chart{display:block;max-width:100%;height:auto;border:1px solid #e2e8f0;border-radius:6px;background:#fff}
