@@ -27,6 +27,10 @@ const RUN_NOISE = 0.05;
 // Three pairs decide a 1.3× slowdown plainly and keep this file's run short (each pair is two
 // cluster starts and two suite runs).
 const PAIRS = 3;
+// 10 requests per latency run (the default profile has 20): each run of a pair is summarised by one
+// location, and a 1.3× slowdown stands far above the sim's 2 % noise with half as many. Every
+// run here uses the same count, or the archive's runs would be "measured differently".
+const INFERENCE_ITERATIONS = 10;
 let tmp: string;
 let gh: GitHubDouble;
 let deps: PipelineDeps;
@@ -37,7 +41,12 @@ let historyShas: string[];
 let ports: { http: number; grpc: number };
 
 const config = (o: { slowdown?: number; firstStartSlowdown?: number } = {}): string =>
-  simConfigYaml({ ...ports, ...o, extraYaml: `confirmation:\n  pairs: ${PAIRS}\n` });
+  simConfigYaml({
+    ...ports,
+    ...o,
+    inferenceIterations: INFERENCE_ITERATIONS,
+    extraYaml: `confirmation:\n  pairs: ${PAIRS}\n`,
+  });
 
 /** A run of main as the pipeline measured it, moved by `factor` (worse when > 1) at another time. */
 function shifted(run: RunResult, factor: number, commit: string, hoursEarlier: number): RunResult {
@@ -184,7 +193,11 @@ describe("the paired A/B confirmation on the reference cluster", () => {
 describe("/benchmark --compare on the reference cluster", () => {
   // No confirmation here: the test is about which run is the baseline, not about the decision.
   const noConfirm = (): string =>
-    simConfigYaml({ ...ports, extraYaml: "confirmation:\n  automatic: false\n" });
+    simConfigYaml({
+      ...ports,
+      inferenceIterations: INFERENCE_ITERATIONS,
+      extraYaml: "confirmation:\n  automatic: false\n",
+    });
 
   it(
     "compares with the archived run of the named tag, not the merge-base's",
