@@ -1,20 +1,10 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { Dispatcher } from "undici";
 import type { Stats } from "./summarize.js";
+import type { StampedRequestOptions } from "./request-stamped.js";
 
 /** What the main thread asks of the reader thread. */
 export type ToReader =
-  | {
-      type: "request";
-      id: number;
-      origin: string;
-      path: string;
-      method: Dispatcher.HttpMethod;
-      headers: Record<string, string>;
-      body: string;
-      headersTimeout: number;
-      bodyTimeout: number;
-    }
+  | ({ type: "request"; id: number } & Omit<StampedRequestOptions, "signal">)
   | { type: "abort"; id: number; message: string }
   | { type: "lag-start"; resolutionMs: number }
   | { type: "lag-stop" };
