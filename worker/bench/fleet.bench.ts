@@ -9,6 +9,7 @@ import { createMulberry32, poolQueueName } from "@mlxbench/proto";
 import { enqueuePoolJobs } from "@mlxbench/service";
 import { workerRedisOptions } from "../src/queue/index.js";
 import {
+  clearFleet,
   fleetJob,
   readEvents,
   startRunner,
@@ -131,12 +132,7 @@ async function runMode(prioritize: boolean) {
     ),
   );
   await Promise.all(runners.map((r) => r.stop()));
-  for (const q of queues.values()) {
-    await q.obliterate({ force: true });
-    await q.close();
-  }
-  const keys = await redis.keys(`${env.keyPrefix}*`);
-  if (keys.length) await redis.del(...keys);
+  await clearFleet(queues.values(), redis, env.keyPrefix);
   redis.disconnect();
   return {
     jobs: expected,

@@ -9,6 +9,7 @@ import { enqueuePoolJobs, readFleet } from "@mlxbench/service";
 import { claimCluster, ClusterClaimedError, workerRedisOptions } from "../src/queue/index.js";
 import { waitFor } from "./e2e-helpers.js";
 import {
+  clearFleet,
   fleetJob,
   readEvents,
   startRunner,
@@ -71,12 +72,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(runners.filter((r) => r.child.exitCode === null).map((r) => r.kill()));
-  for (const q of queues.values()) {
-    await q.obliterate({ force: true });
-    await q.close();
-  }
-  const keys = await redis.keys(`${env.keyPrefix}*`);
-  if (keys.length) await redis.del(...keys);
+  await clearFleet(queues.values(), redis, env.keyPrefix);
   redis.disconnect();
 });
 

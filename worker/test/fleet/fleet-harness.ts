@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { BenchmarkJob } from "@mlxbench/proto";
 import { standInKeys, type StandInEvent } from "./stand-in-keys.js";
@@ -117,4 +118,18 @@ export function tally(events: StandInEvent[]): {
     done.set(e.jobId, [...(done.get(e.jobId) ?? []), e]);
   }
   return { done, overlaps: events.filter((e) => e.ev === "overlap") };
+}
+
+/** Empties and closes the pool queues and deletes every key of this fleet's prefix. */
+export async function clearFleet(
+  queues: Iterable<Queue>,
+  redis: Redis,
+  keyPrefix: string,
+): Promise<void> {
+  for (const q of queues) {
+    await q.obliterate({ force: true });
+    await q.close();
+  }
+  const keys = await redis.keys(`${keyPrefix}*`);
+  if (keys.length) await redis.del(...keys);
 }
