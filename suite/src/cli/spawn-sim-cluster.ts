@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { simBundlePath } from "@mlxbench/sim/entry";
 
 /** A reference cluster could not be started in a child process; `output` is what it printed. */
 export class SimClusterStartError extends Error {
@@ -48,15 +48,12 @@ function parseBanner(
 }
 
 /**
- * Starts `node --import tsx sim/src/main.ts` on random ports and resolves with the addresses it
+ * Starts the reference cluster (sim/src/main.ts, prebuilt by simBundlePath) on random ports and resolves with the addresses it
  * prints. Its own process, so the sim's work does not share the measuring client's event loop.
  */
 export async function spawnSimCluster(opts: SpawnSimClusterOptions): Promise<SimClusterProcess> {
-  const mainTs = fileURLToPath(new URL("./main.ts", import.meta.resolve("@mlxbench/sim")));
   const args = [
-    "--import",
-    import.meta.resolve("tsx"),
-    mainTs,
+    simBundlePath(),
     "--devices",
     String(opts.devices),
     "--seed",

@@ -1,13 +1,10 @@
 // Test support (not exported from index.ts): a `.mlxbench.yml` that starts the reference cluster.
 import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
+import { simBundlePath } from "@mlxbench/sim/entry";
 import type { GitHubDouble } from "@mlxbench/sim/github";
 import { createGitHubPublisher, createInstallationOctokit } from "../github/index.js";
 import type { PipelineDeps } from "./index.js";
-
-const SIM_MAIN = fileURLToPath(new URL("../../../sim/src/main.ts", import.meta.url));
-const TSX = import.meta.resolve("tsx");
 
 export async function freePort(): Promise<number> {
   const srv = createServer();
@@ -45,7 +42,7 @@ export interface SimConfigOptions {
 /** The reference cluster as the repository's cluster, with tiny iteration counts. */
 export function simConfigYaml(o: SimConfigOptions): string {
   const sim = (slowdown: string) =>
-    `exec node --import ${TSX} ${SIM_MAIN} --devices 3 --port ${o.http} --grpc-port ${o.grpc} --slowdown ${slowdown} --noise-cv 0.02 --time-scale 0.2`;
+    `exec node ${simBundlePath()} --devices 3 --port ${o.http} --grpc-port ${o.grpc} --slowdown ${slowdown} --noise-cv 0.02 --time-scale 0.2`;
   const start =
     o.start ??
     (o.firstStartSlowdown === undefined
