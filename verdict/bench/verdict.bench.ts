@@ -138,7 +138,7 @@ async function runPaired(): Promise<string[]> {
     `paired mode: ${metrics} metric(s), ${pairs} A/B/B/A pairs in a drifting job, ${PAIRED_RUN_NOISE * 100} % run-to-run noise between jobs, threshold ${PAIRED_EFFECT * 100} %, ${paired.trials} clean and ${paired.trials} regressed: power ${pairedPower.toFixed(3)} for +${PAIRED_EFFECT * 100} %, ${pairedFa.toFixed(2)} false alarms /100`,
   );
   console.log(
-    `  decided by the interval alone (wholly past the threshold, p above confirmAlpha ${parseVerdictConfig(overrides).confirmAlpha}): ${paired.byIntervalOnly.hits} of ${paired.hits} hits, ${paired.byIntervalOnly.falseAlarms} of ${paired.falseAlarms} false alarms`,
+    `  flagged with Holm's p above confirmAlpha ${parseVerdictConfig(overrides).confirmAlpha} (pairs decide at Holm's level only, so 0 is expected): ${paired.byIntervalOnly.hits} of ${paired.hits} hits, ${paired.byIntervalOnly.falseAlarms} of ${paired.falseAlarms} false alarms`,
   );
   return [
     `paired_power_2pct=${pairedPower.toFixed(3)}`,
