@@ -55,3 +55,14 @@ export function readOnlyKnobs(env: NodeJS.ProcessEnv): { realOnly: boolean; pair
   if (realOnly && pairedOnly) throw new Error("REAL_ONLY and PAIRED_ONLY exclude each other");
   return { realOnly, pairedOnly };
 }
+
+/**
+ * REAL_HALF: which half of the real corpus to replay, by series index: "even", "odd", or unset
+ * (all). A parameter is chosen on one half and reported on the other.
+ */
+export function readHalfKnob(env: NodeJS.ProcessEnv): "even" | "odd" | "all" {
+  const raw = env["REAL_HALF"];
+  if (raw === undefined || raw === "") return "all";
+  if (raw === "even" || raw === "odd") return raw;
+  throw new Error(`REAL_HALF must be even or odd, got ${raw}`);
+}

@@ -36,6 +36,12 @@ export function sumTallies(tallies: BandTallies, m: Method, bands?: readonly str
     out.clean += t.clean;
     out.flags += t.flags;
     out.spikes += t.spikes;
+    for (const [e, r] of Object.entries(t.tier2 ?? {})) {
+      const into = ((out.tier2 ??= {})[Number(e)] ??= { ran: 0, flagged: 0, reran: 0 });
+      into.ran += r.ran;
+      into.flagged += r.flagged;
+      into.reran += r.reran;
+    }
     for (const [e, r] of Object.entries(t.regressed)) {
       const into = (out.regressed[Number(e)] ??= { trials: 0, hits: 0 });
       into.trials += r.trials;
@@ -93,9 +99,18 @@ export function formatRealReport(tallies: BandTallies, series: number): string {
       (b) =>
         `${b}: vs ${findBandAnchor(tallies, b) ?? "none"} ${meetsBandAnchor(tallies, b) ? "met" : "missed"}`,
     );
+  const tier2 = BANDS.map((b) => b.name)
+    .filter((b) => sumTallies(tallies, "mlxbench", [b]).clean > 0)
+    .map((b) => {
+      const t = sumTallies(tallies, "mlxbench", [b]);
+      const at = (e: number): string =>
+        `${t.tier2?.[e]?.ran ?? 0} ran, ${t.tier2?.[e]?.flagged ?? 0} flagged (${t.tier2?.[e]?.reran ?? 0} re-runs instead)`;
+      return `${b}: clean ${at(0)}; +5 % ${at(0.05)} of ${t.regressed[0.05]?.trials ?? 0}`;
+    });
   return [
     `real corpus replay: ${series} series, one value per commit bridged to a run; mlxbench = screen + re-run or A/B pairs from the next commits`,
     formatTable(rows),
     `each band against its best anchor (most +5 % power at ≤ 1.5 flags /100): ${verdicts.join("; ")}`,
+    `mlxbench's tier 2 (A/B pairs from the next commits) per band, points where pairs ran and then flagged: ${tier2.join("; ")}`,
   ].join("\n");
 }

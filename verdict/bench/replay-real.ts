@@ -37,6 +37,8 @@ export interface Tally {
   flags: number;
   spikes: number;
   regressed: Record<number, { trials: number; hits: number }>;
+  /** mlxbench only, per effect (0 included): how often tier 2 ran, and how often it then flagged. */
+  tier2?: Record<number, { ran: number; flagged: number; reran: number }>;
 }
 
 export type BandTallies = Map<string, Record<Method, Tally>>;
@@ -129,9 +131,14 @@ export async function replaySeries(
             (i) => runAt(i, e),
           ),
       });
-      const flagged = new Set<Method>(
-        decided.verdict.metrics.some((m) => m.outcome === "regressed") ? ["mlxbench"] : [],
-      );
+      const regressed = decided.verdict.metrics.some((m) => m.outcome === "regressed");
+      const flagged = new Set<Method>(regressed ? ["mlxbench"] : []);
+      const t2 = ((forBand.mlxbench.tier2 ??= {})[e] ??= { ran: 0, flagged: 0, reran: 0 });
+      if (decided.step.kind === "rerun") t2.reran++;
+      if (decided.step.kind === "confirm") {
+        t2.ran++;
+        if (regressed) t2.flagged++;
+      }
       const earlier = s.values.slice(Math.max(0, t - 100), t);
       for (const a of flagByAnchors(direction, earlier, worse(s.values[t] ?? Number.NaN, e)))
         flagged.add(a);

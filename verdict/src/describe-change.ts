@@ -125,6 +125,7 @@ export function formatThreshold(pct: number): string {
 
 function needed(m: Described): string {
   const n = Math.min(m.samples.current, m.samples.baseline);
+  if (m.confirmation !== null) return `${m.confirmation.pairs} A/B pairs; more pairs would decide`;
   if (m.moreSamplesNeeded !== undefined && m.moreSamplesNeeded !== null)
     return `n=${n} vs ${Math.ceil(m.moreSamplesNeeded)} needed`;
   if (m.needsConfirmation === true) return "A/B pairs needed";

@@ -57,9 +57,9 @@ function isMap(all: PairsByMetric): all is ReadonlyMap<string, readonly ValuePai
  * Tier 2: the screen's verdict with every metric that has pairs decided by the paired test on
  * log(head / base) instead (Yuen's trimmed test from 10 pairs on, below that only a spiked pair cut, Holm across the confirmed metrics
  * at `config.confirmAlpha`, the practical threshold inside or below the interval, as in the screen).
- * Pairs sized for the threshold that show no regression end "unchanged": the confirmation decides,
- * it does not hand the call back. An interval wholly past the threshold decides the metric
- * (regressed or improved) even where Holm's adjustment keeps its p above confirmAlpha. Unusable pairs (NaN, zeros, fewer than 2) mark that metric
+ * Pairs end "unchanged" only when their interval lies within ±threshold; an interval that reaches
+ * past it without Holm's p at confirmAlpha ends "inconclusive" (not decided), whichever side it
+ * lies on. Unusable pairs (NaN, zeros, fewer than 2) mark that metric
  * invalid, never a pass. Each confirmed metric keeps the screen's change
  * and gains `confirmation`; `tiers` holds both conclusions. A screen that failed validation, or
  * had nothing compared, is returned as it is: pairs cannot change that.
@@ -174,23 +174,19 @@ function classifyPaired(
       `${m.key} unchanged in practice: ${shown} is real but within the ${m.thresholdPct} % threshold`,
     );
   }
-  if (worseUpper < threshold && -worseLower < threshold)
+  // "Unchanged" by the readers' own rule (describeChange): the interval, in percent, within ±threshold.
+  const limit = Math.abs(m.thresholdPct);
+  const [lowPct, highPct] =
+    orient === 1
+      ? [confirmation.lowerPercent, confirmation.upperPercent]
+      : [-confirmation.upperPercent, -confirmation.lowerPercent];
+  if (lowPct >= -limit && highPct <= limit)
     return say("unchanged", `${m.key} unchanged: the screen's flag did not hold up, ${shown}`);
-  // The whole interval past the threshold, though Holm across many metrics (or too few pairs) keeps
-  // p above confirmAlpha: the interval decides, as the label beside it reads. Calling it
-  // "unchanged" or "inconclusive" would contradict the interval shown with it.
-  if (worseLower >= threshold)
-    return say(
-      "regressed",
-      `${m.key} regressed: ${shown} lies wholly past the ${m.thresholdPct} % threshold (p=${formatP(adjusted.worse)})`,
-    );
-  if (-worseUpper >= threshold)
-    return say(
-      "improved",
-      `${m.key} improved: ${shown} lies wholly past the ${m.thresholdPct} % threshold (p=${formatP(adjusted.better)})`,
-    );
+  // Not decided: the interval reaches past the threshold but Holm keeps p above confirmAlpha. No
+  // separate interval rule here: an interval wholly past the threshold at Holm's level (one-sided
+  // confirmAlpha / k for k confirmed metrics) already has Holm's adjusted p ≤ confirmAlpha above.
   return say(
-    "unchanged",
-    `${m.key} unchanged: ${r.pairs} A/B pairs show no regression (${shown}, p=${formatP(adjusted.worse)})`,
+    "inconclusive",
+    `${m.key} not decided: ${r.pairs} A/B pairs give ${shown} (p=${formatP(Math.min(adjusted.worse, adjusted.better))}), which reaches past the ${m.thresholdPct} % threshold; more pairs would decide`,
   );
 }

@@ -8,6 +8,7 @@ import {
   sizePairs,
 } from "./decide-next-step.js";
 import { escalateCloseCalls, type EscalationIo } from "./escalate-close-calls.js";
+import { describeChange } from "./describe-change.js";
 import { collectPairs, judgePairs, type RunPair } from "./judge-pairs.js";
 import { makeMetric, makeRun, makeScenario, type SeriesSpec } from "./make-run.test-helper.js";
 import type { MetricVerdict, Verdict } from "./metric-verdict.js";
@@ -195,13 +196,26 @@ describe("judgePairs", () => {
     expect(v.metrics.find((x) => x.key === TTFT)?.reason).toMatch(/did not hold up/);
   });
 
-  it("ends unchanged when the pairs show no regression, even where their interval is wide", () => {
+  it("leaves a metric not decided when its pairs' interval reaches past the threshold", () => {
     const v = judgePairs(first.verdict, { [TTFT]: pairsOf(3, 1.02, 5, 0.08) }, config);
-    expect(v.kind).toBe("ok");
+    const m = v.metrics.find((x) => x.key === TTFT);
+    expect(m?.confirmation?.upperPercent).toBeGreaterThan(5);
+    expect(m?.outcome).toBe("inconclusive");
+    expect(m?.reason).toMatch(/not decided: 3 A\/B pairs give .* more pairs would decide/);
+    expect(v).toMatchObject({ conclusion: "neutral", kind: "inconclusive" });
+    // Every reader's label agrees: not decided, and it says pairs (not samples) would decide.
+    expect(m === undefined ? null : describeChange(m).text).toBe(
+      "🟡 not decided (3 A/B pairs; more pairs would decide)",
+    );
+  });
+
+  it("calls pairs unchanged only when their interval lies within ±threshold", () => {
+    const v = judgePairs(first.verdict, { [TTFT]: pairsOf(8, 1.005, 6, 0.01) }, config);
     const m = v.metrics.find((x) => x.key === TTFT);
     expect(m?.outcome).toBe("unchanged");
-    expect(m?.reason).toMatch(/3 A\/B pairs show no regression/);
-    expect(m?.confirmation?.upperPercent).toBeGreaterThan(5);
+    expect(m?.confirmation?.upperPercent).toBeLessThanOrEqual(m?.thresholdPct ?? 0);
+    expect(m?.confirmation?.lowerPercent).toBeGreaterThanOrEqual(-(m?.thresholdPct ?? 0));
+    expect(m === undefined ? null : describeChange(m).label).toBe("unchanged");
   });
 
   it("decides at confirmAlpha: a regression at p between 0.005 and 0.01 is not confirmed", () => {
@@ -215,7 +229,8 @@ describe("judgePairs", () => {
       { [TTFT]: pairs },
       parseVerdictConfig({ confirmAlpha: 0.005 }),
     );
-    expect(strict.metrics.find((x) => x.key === TTFT)?.outcome).toBe("unchanged");
+    // Not confirmed at 0.005, and its interval reaches past the threshold: not decided.
+    expect(strict.metrics.find((x) => x.key === TTFT)?.outcome).toBe("inconclusive");
     const loose = judgePairs(
       first.verdict,
       { [TTFT]: pairs },
@@ -228,19 +243,54 @@ describe("judgePairs", () => {
     expect(byDefault.metrics.find((x) => x.key === TTFT)?.outcome).toBe("regressed");
   });
 
-  it("calls a change whose whole interval lies past the threshold regressed, even where p stays above confirmAlpha", () => {
-    // 2 pairs near +82 %: the interval clears the threshold, the one-sided p (1 degree of freedom)
-    // stays above 0.02. A demo's 1.3× slowdown with 2 pairs was once called unchanged this way.
+  it("judges an interval past the threshold at Holm's level: a 95 % interval alone does not decide", () => {
+    // 2 pairs near +82 %: the 95 % interval clears the threshold, the one-sided p (1 degree of
+    // freedom) stays above 0.02. It was once called regressed by the 95 % interval alone.
     const pairs = [1.7457, 1.9018].map((r) => ({ base: 100, head: 100 * r }));
     const r = testPairedLogRatio(pairs, { direction: "lower_is_better", level: config.confidence });
     const m0 = first.verdict.metrics.find((x) => x.key === TTFT);
+    const threshold = Math.log(1 + (m0?.thresholdPct ?? Infinity) / 100);
     expect(r.worseP).toBeGreaterThan(config.confirmAlpha);
-    expect(r.lower).toBeGreaterThan(Math.log(1 + (m0?.thresholdPct ?? Infinity) / 100));
+    expect(r.lower).toBeGreaterThan(threshold);
+    // At Holm's level (one-sided confirmAlpha for the one metric) the interval reaches below it.
+    const holm = testPairedLogRatio(pairs, {
+      direction: "lower_is_better",
+      level: 1 - 2 * config.confirmAlpha,
+    });
+    expect(holm.lower).toBeLessThan(threshold);
     const v = judgePairs(first.verdict, { [TTFT]: pairs }, config);
     const m = v.metrics.find((x) => x.key === TTFT);
-    expect(m?.outcome).toBe("regressed");
-    expect(m?.reason).toMatch(/regressed: .* lies wholly past the \d+(\.\d+)? % threshold/);
-    expect(v).toMatchObject({ conclusion: "failure", kind: "regressed" });
+    expect(m?.outcome).toBe("inconclusive");
+    expect(v).toMatchObject({ conclusion: "neutral", kind: "inconclusive" });
+    // The readers show it as what it is: worse past the threshold, not confirmed.
+    expect(m === undefined ? null : describeChange(m).label).toBe("unconfirmed_worse");
+  });
+
+  it("decides every interval wholly past the threshold at Holm's level (seeded pairs, k metrics)", () => {
+    const rng = createRng(11);
+    let decided = 0;
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 2 + (trial % 7);
+      const ratio = Math.exp(0.15 * drawNormal(rng));
+      const pairs = pairsOf(n, ratio, 1000 + trial, 0.02 + 0.1 * Math.abs(drawNormal(rng)));
+      // Two confirmed metrics (k = 2): Holm's first level is confirmAlpha / 2.
+      const v = judgePairs(first.verdict, { [TTFT]: pairs, [E2E]: pairsOf(n, 1, trial) }, config);
+      const m = v.metrics.find((x) => x.key === TTFT);
+      const holm = testPairedLogRatio(pairs, {
+        direction: "lower_is_better",
+        level: 1 - config.confirmAlpha,
+      });
+      const t = Math.log(1 + (m?.thresholdPct ?? Infinity) / 100);
+      if (holm.lower >= t) {
+        decided++;
+        expect(m?.outcome).toBe("regressed");
+      }
+      if (holm.upper <= -t) {
+        decided++;
+        expect(m?.outcome).toBe("improved");
+      }
+    }
+    expect(decided).toBeGreaterThan(20);
   });
 
   it.each([

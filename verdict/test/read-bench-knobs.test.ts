@@ -3,6 +3,7 @@ import {
   readConfigKnob,
   readCountKnob,
   readFlagKnob,
+  readHalfKnob,
   readNumberKnob,
   readOnlyKnobs,
 } from "../bench/read-knobs.js";
@@ -19,6 +20,8 @@ describe("bench:verdict knobs", () => {
     expect(readFlagKnob({ REAL_ONLY: "0" }, "REAL_ONLY")).toBe(false);
     expect(readOnlyKnobs({ PAIRED_ONLY: "1" })).toEqual({ realOnly: false, pairedOnly: true });
     expect(readConfigKnob({})).toEqual({});
+    expect(readHalfKnob({})).toBe("all");
+    expect(readHalfKnob({ REAL_HALF: "odd" })).toBe("odd");
     const overrides = readConfigKnob({ CONFIG: '{"confirmAlpha":0.01,"closeCallP":0.2}' });
     expect(parseVerdictConfig(overrides)).toMatchObject({ confirmAlpha: 0.01, closeCallP: 0.2 });
   });
@@ -33,6 +36,11 @@ describe("bench:verdict knobs", () => {
       "a word for a number",
       () => readNumberKnob({ SEED: "seven" }, "SEED", 7),
       /SEED must be a number ≥ 0, got seven/,
+    ],
+    [
+      "a half that is not one",
+      () => readHalfKnob({ REAL_HALF: "first" }),
+      /REAL_HALF must be even or odd, got first/,
     ],
     [
       "no metrics in a paired job",

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubDouble, type DoubleCheckRun, type GitHubDouble } from "@mlxbench/sim/github";
-import type { MetricResult, RunResult } from "@mlxbench/proto";
+import { MIN_CONFIRMATION_PAIRS, type MetricResult, type RunResult } from "@mlxbench/proto";
 import { loadRun } from "@mlxbench/archive";
 import { summarize } from "@mlxbench/suite/measure";
 import { createRng, drawNormal } from "@mlxbench/verdict/stats";
@@ -24,16 +24,16 @@ import { createLocalDeps } from "./create-local-deps.js";
 const logger = pino({ level: "silent" });
 const HISTORY_RUNS = 9;
 const RUN_NOISE = 0.05;
-// Three pairs decide a 1.3× slowdown plainly and keep this file's run short (each pair is two
-// cluster starts and two suite runs).
-const PAIRS = 3;
+// The fewest pairs the config allows (MIN_CONFIRMATION_PAIRS, 4) decide a 1.3× slowdown plainly
+// and keep this file's run short (each pair is two cluster starts and two suite runs).
+const PAIRS = MIN_CONFIRMATION_PAIRS;
 // 10 requests per latency run (the default profile has 20): each run of a pair is summarised by one
 // location, and a 1.3× slowdown stands far above the sim's 2 % noise with half as many. Every
 // run here uses the same count, or the archive's runs would be "measured differently".
 const INFERENCE_ITERATIONS = 10;
-// The spike test's pairs only have to show that a restarted cluster does not repeat a one-off
-// 1.3× first start: two pairs (the schema's least) do, at two suite runs less than PAIRS.
-const SPIKE_PAIRS = 2;
+// The spike test's pairs show that a restarted cluster does not repeat a one-off 1.3× first start,
+// and their interval must lie within ±threshold to end green (a straddling one is "not decided").
+const SPIKE_PAIRS = MIN_CONFIRMATION_PAIRS;
 let tmp: string;
 let gh: GitHubDouble;
 let deps: PipelineDeps;
@@ -167,7 +167,9 @@ describe("the paired A/B confirmation on the reference cluster", () => {
         .filter((l) => l.includes("confirming: pair"))
         .map((l) => (l.includes("merge-base") ? "A" : "B"))
         .join("");
-      expect(pairSteps).toBe("ABBAAB");
+      expect(pairSteps).toBe(
+        Array.from({ length: PAIRS }, (_, j) => (j % 2 === 0 ? "AB" : "BA")).join(""),
+      );
       // Every pair's result is archived with the run, and the merge-base's cluster log apart.
       const files = archived?.meta.files ?? [];
       for (let p = 1; p <= PAIRS; p++)

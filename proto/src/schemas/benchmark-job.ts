@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ConfirmationPairs } from "./mlxbench-config.js";
 import { RunnerLabel } from "./runs-on.js";
 
 /** What started a run. */
@@ -31,10 +32,7 @@ export const SuiteOptions = z
      * `/benchmark confirm [pairs]`: after the screen, run the paired A/B/B/A confirmation whatever
      * the screen said; `pairs` unset: sized from the noise (and `.mlxbench.yml`'s confirmation).
      */
-    confirm: z
-      .object({ pairs: z.number().int().min(2).max(1000).optional() })
-      .strict()
-      .optional(),
+    confirm: z.object({ pairs: ConfirmationPairs.optional() }).strict().optional(),
   })
   .strict();
 export type SuiteOptions = z.infer<typeof SuiteOptions>;

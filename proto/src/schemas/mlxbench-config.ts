@@ -185,13 +185,29 @@ export const SloConfig = z
   .strict();
 export type SloConfig = z.infer<typeof SloConfig>;
 
+/**
+ * Fewest A/B pairs a person may ask for (config or `/benchmark confirm N`): 2 pairs leave the paired
+ * t one degree of freedom (PAIRED_PAIRS=2 on the paired bench: power 0.10 for +2 % at 0.50 false
+ * alarms per 100); 4 is also the fewest the verdict's own sizing picks.
+ */
+export const MIN_CONFIRMATION_PAIRS = 4;
+export const MAX_CONFIRMATION_PAIRS = 1000;
+/** A count of A/B pairs, its floor named in the error. */
+export const ConfirmationPairs = z
+  .number()
+  .int()
+  .min(MIN_CONFIRMATION_PAIRS, {
+    message: `A/B pairs must be at least ${MIN_CONFIRMATION_PAIRS} (fewer cannot decide reliably)`,
+  })
+  .max(MAX_CONFIRMATION_PAIRS);
+
 /** Tier 2 of the verdict: the paired A/B/B/A run of merge-base and head for close calls. */
 export const ConfirmationConfig = z
   .object({
     /** A/B pairs to run; unset: sized from the metric's noise so a threshold-sized change shows. */
-    pairs: z.number().int().min(2).max(1000).optional(),
+    pairs: ConfirmationPairs.optional(),
     /** Most pairs a confirmation may run; a sized or requested count is clamped to it. */
-    max_pairs: z.number().int().min(2).max(1000).default(12),
+    max_pairs: ConfirmationPairs.default(12),
     /**
      * Close calls are confirmed without asking. False: a close call stays inconclusive and says
      * how to ask (`/benchmark confirm`), for clusters where 2 × pairs extra suite runs are too dear.

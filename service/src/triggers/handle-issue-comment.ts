@@ -1,3 +1,4 @@
+import { MIN_CONFIRMATION_PAIRS } from "@mlxbench/proto";
 import { GitHubUnavailableError, InstallationNotFoundError } from "../errors.js";
 import { hasWritePermission, isInstallationGone } from "../github/index.js";
 import type { IssueCommentEvent } from "./payloads.js";
@@ -16,7 +17,7 @@ export const HELP_TEXT = [
   `Usage: ${BENCHMARK_USAGE}`,
   "",
   "- `quick` (default) or `full`: the suite's quick mode or all iterations",
-  "- `confirm [pairs]`: after the usual comparison, run this commit and its merge-base interleaved (A/B/B/A) on the same cluster for that many pairs (default: as many as the noise needs, at most `confirmation.max_pairs`) and decide on the paired differences",
+  `- \`confirm [pairs]\`: after the usual comparison, run this commit and its merge-base interleaved (A/B/B/A) on the same cluster for that many pairs (at least ${MIN_CONFIRMATION_PAIRS}; default: as many as the noise needs, at most \`confirmation.max_pairs\`) and decide on the paired differences`,
   "- `--iterations N`: iterations per component (1–10000)",
   "- `--skip-communication`: skip the gRPC communication benchmarks",
   "- `--compare <ref>`: compare against this branch, tag or SHA instead of the default branch's baseline",

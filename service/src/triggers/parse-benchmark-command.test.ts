@@ -37,6 +37,16 @@ describe("parseBenchmarkCommand", () => {
       },
     ],
     [
+      "/benchmark confirm 4",
+      {
+        kind: "run",
+        quick: true,
+        quickExplicit: false,
+        skipCommunication: false,
+        confirm: { pairs: 4 },
+      },
+    ],
+    [
       "/benchmark confirm --skip-communication",
       { kind: "run", quick: true, quickExplicit: false, skipCommunication: true, confirm: {} },
     ],
@@ -51,8 +61,12 @@ describe("parseBenchmarkCommand", () => {
     ["/benchmark --iterations 10001", "`--iterations` needs a whole number"],
     ["/benchmark --compare a..b", "`--compare` needs a git ref"],
     ["/benchmark full quick", "cannot be combined"],
-    ["/benchmark confirm 1", "`confirm` takes a number of A/B pairs from 2 to 1000, got `1`"],
-    ["/benchmark confirm 1001", "`confirm` takes a number of A/B pairs from 2 to 1000"],
+    [
+      "/benchmark confirm 1",
+      "`confirm` takes a number of A/B pairs from 4 (fewer cannot decide reliably) to 1000, got `1`",
+    ],
+    ["/benchmark confirm 3", "from 4 (fewer cannot decide reliably) to 1000, got `3`"],
+    ["/benchmark confirm 1001", "from 4 (fewer cannot decide reliably) to 1000, got `1001`"],
     ["/benchmark confirm eight", "unknown option `eight`"],
   ])("names the problem in %j", (body, problem) => {
     const parsed = parseBenchmarkCommand(body);

@@ -1,3 +1,5 @@
+import { MAX_CONFIRMATION_PAIRS, MIN_CONFIRMATION_PAIRS } from "@mlxbench/proto";
+
 /** What a `/benchmark …` comment asks for. */
 export type BenchmarkCommand =
   | { kind: "help" }
@@ -18,9 +20,6 @@ export const BENCHMARK_USAGE =
   "`/benchmark [quick|full] [confirm [pairs]] [--iterations N] [--skip-communication] [--compare <ref>]` or `/benchmark help`";
 
 const MAX_ITERATIONS = 10_000;
-/** As `.mlxbench.yml`'s confirmation.pairs; the repository's max_pairs still clamps it. */
-const MIN_PAIRS = 2;
-const MAX_PAIRS = 1000;
 // git check-ref-format, loosely: no spaces, no "..", no control characters, ≤ 255.
 const REF = /^(?!.*\.\.)(?!\/)[A-Za-z0-9._\-/@^~]{1,255}$/;
 
@@ -79,10 +78,11 @@ export function parseBenchmarkCommand(body: string): BenchmarkCommand | undefine
         }
         i++;
         const pairs = Number(next);
-        if (pairs < MIN_PAIRS || pairs > MAX_PAIRS)
+        // As `.mlxbench.yml`'s confirmation.pairs; the repository's max_pairs still clamps it.
+        if (pairs < MIN_CONFIRMATION_PAIRS || pairs > MAX_CONFIRMATION_PAIRS)
           return {
             kind: "invalid",
-            problem: `\`confirm\` takes a number of A/B pairs from ${MIN_PAIRS} to ${MAX_PAIRS}, got \`${next}\``,
+            problem: `\`confirm\` takes a number of A/B pairs from ${MIN_CONFIRMATION_PAIRS} (fewer cannot decide reliably) to ${MAX_CONFIRMATION_PAIRS}, got \`${next}\``,
           };
         confirm = { pairs };
         break;
