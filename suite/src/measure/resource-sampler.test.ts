@@ -21,6 +21,7 @@ function json(res: Parameters<TestHandler>[1], status: number, body: unknown): v
 describe("startResourceSampler", () => {
   it("reads the cluster's memory from /distributed/status performance_stats", async () => {
     let gb = 2;
+    let statusAnswers = 0;
     server = await startTestServer((req, res) => {
       if (req.url === "/distributed/status") {
         json(res, 200, {
@@ -28,10 +29,14 @@ describe("startResourceSampler", () => {
           performance_stats: { actual_memory_usage_gb: gb },
         });
         gb = 3;
+        statusAnswers++;
       } else json(res, 404, { detail: "Not Found" });
     });
     const sampler = startResourceSampler({ apiUrl: server.url, intervalMs: 20 });
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    // Wait for the state, not a duration: once the cluster has answered twice (2 GB, then 3 GB),
+    // the sampler has both readings or is awaiting the second, which stop() waits for. A fixed
+    // 120 ms saw only the first answer on a loaded machine.
+    while (statusAnswers < 2) await new Promise((resolve) => setTimeout(resolve, 10));
     const s = await sampler.stop({ outputTokens: 3072 });
     expect(s.clusterMemoryMb).toMatchObject({ peak: 3072, source: "performance_stats" });
     expect(s.clusterMemoryMb?.average).toBeGreaterThan(2048);
