@@ -41,6 +41,7 @@ figure.chart{margin:0;max-width:760px}figure.chart figcaption{overflow-wrap:anyw
 .md p{margin:.4rem 0}.md ul,.md ol{padding-left:1.4rem}
 ul.files{columns:2 18rem;padding-left:1.2rem}ul.files li{overflow-wrap:anywhere}
 details summary{cursor:pointer;color:#1d4ed8}
+details.trend{border-top:1px solid #e2e8f0;padding:.45rem 0}details.trend>summary{overflow-wrap:anywhere}details.trend[open]{padding-bottom:.8rem}
 @media (max-width:640px){main{padding:.6rem}.card{padding:.7rem}h1{font-size:1.2rem}dl.facts{grid-template-columns:1fr}dl.facts dt{margin-top:.3rem}}
 `;
 
