@@ -1,4 +1,6 @@
 import type { FC } from "hono/jsx";
+import type { Verdict } from "@mlxbench/proto";
+import { describeChange } from "@mlxbench/verdict";
 import type { MetricTrend, Trends } from "./load-trends.js";
 import { Layout, Notice } from "./layout.js";
 import { formatNumber, formatTime, shortSha } from "./format.js";
@@ -12,7 +14,20 @@ export interface TrendsPageProps {
   version: string;
   /** A run (a PR's) whose point each chart shows after the history (`?run=`). */
   run?: string;
+  /** Metrics shown unfolded though not gated: those the `?run=` run's verdict saw change. */
+  opened?: string[];
   login?: string;
+}
+
+const CHANGED = new Set(["regressed", "improved", "unconfirmed_worse", "unconfirmed_better"]);
+
+/** Keys a verdict saw change or break, as the comment's visible rows: the trends unfold them. */
+export function changedKeys(verdict: Verdict | null): string[] {
+  return (verdict?.metrics ?? [])
+    .filter(
+      (m) => CHANGED.has(describeChange(m).label) || ["missing", "invalid"].includes(m.outcome),
+    )
+    .map((m) => m.key);
 }
 
 export function trendChartPath(
@@ -151,10 +166,16 @@ export const TrendsPage: FC<TrendsPageProps> = (p) => {
             {rest.length} metric{rest.length === 1 ? "" : "s"} not gated
           </h2>
           <p class="muted">
-            Measured and kept, but no verdict rests on them: each opens to its chart.
+            Measured and kept, but no verdict rests on them: each opens to its chart. With a run
+            (?run=), those its verdict saw change are open.
           </p>
           {rest.map((m) => (
-            <details class="trend" id={`m-${m.key}`} aria-label={m.label}>
+            <details
+              class="trend"
+              id={`m-${m.key}`}
+              aria-label={m.label}
+              open={p.opened?.includes(m.key) ?? false}
+            >
               <summary>
                 {m.label} <span class="muted mono">{m.key}</span>
               </summary>
