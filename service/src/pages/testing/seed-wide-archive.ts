@@ -53,7 +53,8 @@ function names(): { key: string; label: string; unit: string; gated: boolean }[]
   return out.slice(0, 52);
 }
 
-function makeResult(runId: string, at: number, slow: number, rng: Rng): RunResult {
+/** One run of the 52 metrics; `slow` multiplies SLOW_METRIC (and SLOW_UNGATED, 1.1× more). */
+export function makeWideResult(runId: string, at: number, slow: number, rng: Rng): RunResult {
   const metrics: MetricResult[] = names().map((n, i) => ({
     key: n.key,
     component: "comprehensive",
@@ -119,7 +120,7 @@ export async function seedWideArchive(dir: string): Promise<ArchiveStore> {
     const pr = i === WIDE_MAIN_RUNS;
     const runId = pr ? WIDE_PR_RUN : `main-${i}`;
     const at = T0 + i * 3_600_000;
-    const result = makeResult(runId, at, pr ? 1.3 : 1, rng);
+    const result = makeWideResult(runId, at, pr ? 1.3 : 1, rng);
     const baseline = history.at(-1) ?? null;
     const verdict = computeVerdict(result, baseline, history, CONFIG, {
       ...(baseline ? { baselineRunId: `main-${i - 1}` } : {}),
