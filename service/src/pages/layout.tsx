@@ -17,7 +17,8 @@ h1{font-size:1.45rem;margin:.2rem 0 .8rem;word-break:break-word}h2{font-size:1.1
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{padding:.4rem .6rem;border-bottom:1px solid #e2e8f0;text-align:left;vertical-align:top;white-space:nowrap}
-td.wrap{white-space:normal;min-width:14rem;overflow-wrap:anywhere}th{background:#f8fafc;font-weight:600;color:#475569}
+td.wrap{white-space:normal;min-width:12rem;overflow-wrap:anywhere}
+#metrics td:first-child,#compare td:first-child{white-space:normal;min-width:10rem;overflow-wrap:anywhere}th{background:#f8fafc;font-weight:600;color:#475569}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 tr.cp td{background:#fef2f2}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.86em}
@@ -41,6 +42,7 @@ figure.chart{margin:0;max-width:760px}figure.chart figcaption{overflow-wrap:anyw
 .md p{margin:.4rem 0}.md ul,.md ol{padding-left:1.4rem}
 ul.files{columns:2 18rem;padding-left:1.2rem}ul.files li{overflow-wrap:anywhere}
 details summary{cursor:pointer;color:#1d4ed8}
+details.trend{border-top:1px solid #e2e8f0;padding:.45rem 0}details.trend>summary{overflow-wrap:anywhere}details.trend[open]{padding-bottom:.8rem}
 @media (max-width:640px){main{padding:.6rem}.card{padding:.7rem}h1{font-size:1.2rem}dl.facts{grid-template-columns:1fr}dl.facts dt{margin-top:.3rem}}
 `;
 

@@ -16,6 +16,8 @@ export interface MetricTrend {
   label: string;
   unit: string;
   direction: Direction;
+  /** Whether the verdict gates on it, as the newest run that measured it says. */
+  gated: boolean;
   /** Oldest first. */
   points: TrendPoint[];
 }
@@ -80,9 +82,17 @@ export async function loadTrends(
       if (!Number.isFinite(value)) continue;
       let trend = byKey.get(m.key);
       if (!trend) {
-        trend = { key: m.key, label: m.label, unit: m.unit, direction: m.direction, points: [] };
+        trend = {
+          key: m.key,
+          label: m.label,
+          unit: m.unit,
+          direction: m.direction,
+          gated: m.gated,
+          points: [],
+        };
         byKey.set(m.key, trend);
       }
+      trend.gated = m.gated; // runs come oldest first: the newest run's word stands
       trend.points.push({
         runId: meta.runId,
         commit: meta.commit,
@@ -92,7 +102,10 @@ export async function loadTrends(
       });
     }
   }
-  const metrics = [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key));
+  // Gated metrics first: they decide the verdict, so the page leads with them.
+  const metrics = [...byKey.values()].sort(
+    (a, b) => Number(b.gated) - Number(a.gated) || a.key.localeCompare(b.key),
+  );
   for (const trend of metrics) {
     if (trend.points.length < 6) continue;
     const indices = detectChangePoints(

@@ -39,7 +39,7 @@ describe("the trend chart's noise band", () => {
       changePoint: false,
     }));
     const config = trendChartConfig(
-      { key: "k", label: "K", unit: "ms", direction: "lower_is_better", points },
+      { key: "k", label: "K", unit: "ms", direction: "lower_is_better", gated: true, points },
       "main",
       false,
     );

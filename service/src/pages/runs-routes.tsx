@@ -8,6 +8,7 @@ import type { PagesRuntime } from "./pages-deps.js";
 import { isPrivate, loginOf, type PagesEnv } from "./pages-env.js";
 import { readVisibleRun } from "./read-visible-run.js";
 import { renderMarkdown } from "./render-markdown.js";
+import { dropMetricTables } from "./summary-without-metrics.js";
 import { requireRepoAccess } from "./require-repo-access.js";
 import { sendNotFound, sendPage } from "./respond.js";
 import { RunPage } from "./run-page.js";
@@ -102,7 +103,9 @@ export function createRunsRoutes(rt: PagesRuntime): Hono<PagesEnv> {
         metaProblem={docs.meta.state === "corrupt" ? docs.meta.problem : null}
         runResult={docs.runResult}
         verdict={docs.verdict}
-        summaryHtml={docs.summary.state === "ok" ? renderMarkdown(docs.summary.value) : null}
+        summaryHtml={
+          docs.summary.state === "ok" ? renderMarkdown(dropMetricTables(docs.summary.value)) : null
+        }
         baselineProblem={baselineProblem}
         rows={buildMetricRows(runResult, baseline, verdict)}
         files={docs.keys}

@@ -25,6 +25,7 @@ describe("a PR's point on the trend charts (?run=)", () => {
       label: "K",
       unit: "ms",
       direction: "lower_is_better",
+      gated: true,
       points: [50, 51, 49, 50].map((value, i) => ({
         runId: `r${i}`,
         commit: String(i).repeat(40),

@@ -5,10 +5,11 @@ import { loadTrends, type Trends } from "./load-trends.js";
 import { pageHeaders } from "./page-headers.js";
 import type { PagesRuntime } from "./pages-deps.js";
 import { isPrivate, loginOf, type PagesEnv, type RepoAccess } from "./pages-env.js";
+import { readVisibleRun } from "./read-visible-run.js";
 import { requireRepoAccess } from "./require-repo-access.js";
 import { sendNotFound, sendPage } from "./respond.js";
 import { renderChartPng, sendPng } from "./send-png.js";
-import { TrendsPage } from "./trends-page.js";
+import { changedKeys, TrendsPage } from "./trends-page.js";
 import { readRunPoint } from "./read-run-point.js";
 
 // quickchart-js ships CommonJS types next to an ES module: take the class from the namespace.
@@ -49,6 +50,8 @@ export function createTrendsRoutes(rt: PagesRuntime): Hono<PagesEnv> {
     const a = c.var.access;
     const trends = await trendsFor(a, trendLimit(c));
     const run = c.req.query("run");
+    const shown = run ? await readVisibleRun(store, a, run) : null;
+    const opened = changedKeys(shown?.verdict ?? null);
     const hostedCharts: Record<string, string> = {};
     if (rt.quickChartUrl) {
       const host = new URL(rt.quickChartUrl);
@@ -71,6 +74,7 @@ export function createTrendsRoutes(rt: PagesRuntime): Hono<PagesEnv> {
         hostedCharts={hostedCharts}
         version={a.state.newestRunId}
         {...(run ? { run } : {})}
+        opened={opened}
         {...loginOf(a)}
       />,
       200,

@@ -57,7 +57,7 @@ describe("renderSummary", () => {
     expect(text.match(/regressed/g)).toHaveLength(2); // the first line and the row, nowhere else
     const rows = lines.filter((l) => l.startsWith("| ["));
     expect(rows[0]).toBe(
-      "| [`inference.e2e_ms`](https://x.example/reports/o/r/trends#m-inference.e2e_ms) | 100.0 ms | 130.0 ms | +30.0 % ↑ worse | [+28.0, +32.0] | ±5 % | — | 8 vs 8 | 🔴 regressed |",
+      "| [`inference.e2e_ms`](https://x.example/reports/o/r/trends?run=push-2#m-inference.e2e_ms) | 100.0 ms | 130.0 ms | +30.0 % ↑ worse | [+28.0, +32.0] | ±5 % | — | 8 vs 8 | 🔴 regressed |",
     );
     expect(text).toContain("[latency](https://x.example/latency.png)");
     expect(text).toContain(

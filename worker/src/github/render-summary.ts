@@ -102,7 +102,9 @@ export function deriveReportLinks(
   const m = runUrl === undefined ? null : /^(.*)\/runs\/([^/?#]+)$/.exec(runUrl);
   if (m === null) return {};
   const [, root = "", runId = ""] = m;
-  const trendUrl = (key: string): string => `${root}/trends#m-${encodeURIComponent(key)}`;
+  // ?run= puts this run's point on the chart and unfolds the metrics it changed.
+  const trendUrl = (key: string): string =>
+    `${root}/trends?run=${runId}#m-${encodeURIComponent(key)}`;
   if (baselineRunId === null) return { trendUrl };
   const base = encodeURIComponent(baselineRunId);
   return {

@@ -83,6 +83,11 @@ describe("links of the PR's check summary and comment", () => {
             expect(url.hash, link).toMatch(/^#m-/);
             const anchor = page.locator(`[id="${decodeURIComponent(url.hash.slice(1))}"]`);
             await expect(anchor.count(), link).resolves.toBe(1);
+            // a folded (not gated) metric the comment links to is open: ?run= unfolds it
+            const shown = anchor.evaluate(
+              (el) => (el as unknown as { open?: boolean }).open !== false,
+            );
+            await expect(shown, link).resolves.toBe(true);
           }
         } finally {
           await page.close();
