@@ -1,10 +1,15 @@
 export { renderChartPng, type RenderChartOptions } from "./render-chart.js";
 export {
+  DOT_PLOT_BELOW,
   latencyDistributionChart,
   singleVsDistributedChart,
-  throughputVsConcurrencyChart,
   transferRateChart,
-  type ConcurrencySeries,
   type ModeBars,
 } from "./suite-charts.js";
+export {
+  concurrencySweepChart,
+  type SingleDeviceLevel,
+  type SweepLevel,
+} from "./concurrency-sweep-chart.js";
+export { formatKib, measuredTicks, type TickedAxis } from "./axis-ticks.js";
 export { latencyVsConcurrencyChart, type LatencyAtLoad } from "./latency-vs-concurrency-chart.js";
