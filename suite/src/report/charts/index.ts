@@ -13,3 +13,9 @@ export {
 } from "./concurrency-sweep-chart.js";
 export { formatKib, measuredTicks, type TickedAxis } from "./axis-ticks.js";
 export { latencyVsConcurrencyChart, type LatencyAtLoad } from "./latency-vs-concurrency-chart.js";
+export {
+  baselineVsRunChartConfig,
+  baselineVsRunTitle,
+  STRIP,
+  type BaselineVsRunInput,
+} from "./baseline-vs-run-chart.js";
