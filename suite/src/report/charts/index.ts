@@ -19,3 +19,4 @@ export {
   STRIP,
   type BaselineVsRunInput,
 } from "./baseline-vs-run-chart.js";
+export { baselineVsRunInputOf, chartedChanges } from "./changed-metrics.js";
