@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runKeys } from "@mlxbench/archive";
+import { loadRun, runKeys } from "@mlxbench/archive";
+import { chartedChanges } from "@mlxbench/suite/report/chart-configs";
 import {
   createPagesRoutes,
   loadPagesConfig,
@@ -337,6 +338,29 @@ describe("bad input", () => {
     expect((await get(`/reports/${PUBLIC_REPO}/runs/${last}`)).status).toBe(200);
     const compare = `/reports/${PUBLIC_REPO}/compare?a=${last}&b=${seeded.pr.regressed}`;
     expect((await get(compare)).status).toBe(200);
+  });
+
+  it("charts each changed metric baseline vs this run, and no other", async () => {
+    const run = `/reports/${PUBLIC_REPO}/runs/${seeded.pr.regressed}`;
+    const verdict = (await loadRun(seeded.store, PUBLIC_REPO, seeded.pr.regressed))?.verdict;
+    const changed = chartedChanges(verdict?.metrics ?? []);
+    expect(changed.map((m) => m.outcome)).toContain("regressed");
+    const html = await (await get(run)).text();
+    const section = html.slice(html.indexOf('aria-label="changes"'));
+    const shown = [...section.matchAll(/data-change="([^"]+)"/g)].map((m) => m[1]);
+    expect(shown).toEqual(changed.map((m) => m.key));
+    for (const m of changed) {
+      const png = await get(`${run}/changes/${encodeURIComponent(m.key)}.png`);
+      expect([png.status, png.headers.get("content-type")]).toEqual([200, "image/png"]);
+      expect((await png.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    }
+    // A run whose metric did not change gets no chart: the improved PR's unchanged ones.
+    const other = (await loadRun(seeded.store, PUBLIC_REPO, seeded.pr.improved))?.verdict;
+    const still = other?.metrics.find((m) => !chartedChanges(other.metrics).includes(m));
+    expect(still?.outcome).toBeDefined();
+    const otherRun = `/reports/${PUBLIC_REPO}/runs/${seeded.pr.improved}`;
+    expect(await (await get(otherRun)).text()).not.toContain(`data-change="${still?.key ?? ""}"`);
+    expect((await get(`${otherRun}/changes/${still?.key ?? ""}.png`)).status).toBe(404);
   });
 
   it("compares in the verdict's words when B was judged against A", async () => {

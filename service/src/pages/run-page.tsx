@@ -7,6 +7,7 @@ import type { MetricRow } from "./compare-runs.js";
 import { formatDuration, formatTime, shortSha } from "./format.js";
 import { Badge, Layout } from "./layout.js";
 import { Problem } from "./problem-notice.js";
+import { ChangesSection } from "./run-page-changes.js";
 import { MetricsSection } from "./run-page-metrics.js";
 import { sortMetricRows } from "./sort-metric-rows.js";
 import { ValidationSection } from "./run-page-validation.js";
@@ -159,6 +160,8 @@ export const RunPage: FC<RunPageProps> = (p) => {
         baselineProblem={p.baselineProblem}
         rows={sortMetricRows(p.rows)}
       />
+
+      <ChangesSection runBase={runBase} rows={p.rows} />
 
       <section class="card" aria-label="charts">
         <h2>Charts</h2>

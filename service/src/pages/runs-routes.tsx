@@ -2,6 +2,11 @@ import { Hono } from "hono";
 import type { RunResult } from "@mlxbench/proto";
 import { listRuns, RunConclusion } from "@mlxbench/archive";
 import { isSegment, loadRunDocs, metaOf } from "./archive-view.js";
+import {
+  baselineVsRunChartConfig,
+  baselineVsRunInputOf,
+  chartedChanges,
+} from "@mlxbench/suite/report/chart-configs";
 import { buildMetricRows } from "./compare-runs.js";
 import { pageHeaders } from "./page-headers.js";
 import type { PagesRuntime } from "./pages-deps.js";
@@ -13,6 +18,7 @@ import { requireRepoAccess } from "./require-repo-access.js";
 import { sendNotFound, sendPage } from "./respond.js";
 import { RunPage } from "./run-page.js";
 import { RunsPage, type RunFilters } from "./runs-page.js";
+import { renderChartPng, sendPng } from "./send-png.js";
 
 /** GET /reports/:owner/:repo (the runs, filtered) and /reports/:owner/:repo/runs/:runId. */
 export function createRunsRoutes(rt: PagesRuntime): Hono<PagesEnv> {
@@ -115,6 +121,40 @@ export function createRunsRoutes(rt: PagesRuntime): Hono<PagesEnv> {
       isPrivate(a) || meta?.private === true,
     );
   });
+
+  // One changed metric, baseline vs this run, drawn from the archived verdict and both runs' samples.
+  app.get(
+    "/reports/:owner/:repo/runs/:runId/changes/:chart{.+\\.png}",
+    headers,
+    access,
+    async (c) => {
+      const a = c.var.access;
+      const runId = c.req.param("runId");
+      const key = c.req.param("chart").slice(0, -".png".length);
+      if (!isSegment(runId)) return sendNotFound(c, rt, a.viewer);
+      const run = await readVisibleRun(store, a, runId);
+      const verdict = run?.verdict ?? null;
+      const metric = verdict
+        ? chartedChanges(verdict.metrics).find((m) => m.key === key)
+        : undefined;
+      if (!run || !verdict?.baseline || !metric || !isSegment(verdict.baseline.runId))
+        return sendNotFound(c, rt, a.viewer);
+      const baseline = await readVisibleRun(store, a, verdict.baseline.runId);
+      const input = baselineVsRunInputOf(
+        metric,
+        run.result.state === "ok" ? run.result.value : null,
+        baseline?.result.state === "ok" ? baseline.result.value : null,
+      );
+      if (!input) return sendNotFound(c, rt, a.viewer);
+      return sendPng(
+        c,
+        rt,
+        `change|${a.repository}|${runId}|${a.canSeePrivate}|${key}`,
+        () => renderChartPng(baselineVsRunChartConfig(input), { width: 760, height: 460 }),
+        a,
+      );
+    },
+  );
 
   return app;
 }

@@ -139,7 +139,7 @@ export async function runSuite(input: SuiteRunInput, deps: SuiteDeps): Promise<S
           },
           deps,
         ),
-      (p) => writePerformanceReports(p, paths, out),
+      (p) => writePerformanceReports(p, paths, out, reports.comprehensive?.throughput ?? []),
       paths.performanceJson,
     );
   } finally {

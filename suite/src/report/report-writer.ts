@@ -29,7 +29,8 @@ export function createReportWriter(logger: Pick<Logger, "warn">): ReportWriter {
   const files: string[] = [];
   const write = async (path: string, content: string | Uint8Array): Promise<string> => {
     await writeOutputFile(path, content);
-    files.push(path);
+    // A chart redrawn later (the sweep, once the single device is measured) is listed once.
+    if (!files.includes(path)) files.push(path);
     return path;
   };
   return {

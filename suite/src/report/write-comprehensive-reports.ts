@@ -1,12 +1,10 @@
-import { computeMedian } from "@mlxbench/verdict/stats";
 import { relative } from "node:path";
-import { finiteOrNull } from "../metric.js";
 import type { OutputPaths } from "../output-paths.js";
 import type { ComprehensiveResult } from "../results/index.js";
 import {
+  concurrencySweepChart,
   latencyDistributionChart,
   latencyVsConcurrencyChart,
-  throughputVsConcurrencyChart,
 } from "./charts/index.js";
 import { renderComprehensiveReport } from "./markdown/index.js";
 import type { ReportWriter } from "./report-writer.js";
@@ -23,18 +21,7 @@ export async function writeComprehensiveReports(
     ? await out.chart(paths.latencyChart, latencyDistributionChart(e2e, "End-to-end latency"))
     : undefined;
   const concurrencyPng = c.throughput.length
-    ? await out.chart(
-        paths.concurrencyChart,
-        throughputVsConcurrencyChart([
-          {
-            label: "distributed",
-            points: c.throughput.map((p) => ({
-              concurrency: p.concurrency,
-              outputTokensPerS: finiteOrNull(computeMedian(p.outputTokensPerS)) ?? 0,
-            })),
-          },
-        ]),
-      )
+    ? await out.chart(paths.concurrencyChart, concurrencySweepChart(c.throughput))
     : undefined;
   const latencyLoadPng = c.throughput.some((p) => p.latency.e2eMs !== null)
     ? await out.chart(

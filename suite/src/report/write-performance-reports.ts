@@ -2,7 +2,12 @@ import { computeMedian } from "@mlxbench/verdict/stats";
 import { finiteOrNull } from "../metric.js";
 import type { OutputPaths } from "../output-paths.js";
 import type { CompareResult } from "../results/index.js";
-import { singleVsDistributedChart, type ModeBars } from "./charts/index.js";
+import {
+  concurrencySweepChart,
+  singleVsDistributedChart,
+  type ModeBars,
+  type SweepLevel,
+} from "./charts/index.js";
 import { renderPerformanceReport } from "./markdown/index.js";
 import type { ReportWriter } from "./report-writer.js";
 
@@ -23,13 +28,20 @@ export function performanceChartData(p: CompareResult): { modes: ModeBars[]; sub
   return { modes, subtitle };
 }
 
-/** The single-device comparison's JSON, its chart and its report. */
+/**
+ * The single-device comparison's JSON, its chart and its report. With the comprehensive sweep's
+ * levels it also redraws the concurrency chart with the single device's line, measured only now.
+ */
 export async function writePerformanceReports(
   p: CompareResult,
   paths: OutputPaths,
   out: ReportWriter,
+  sweep: readonly SweepLevel[] = [],
 ): Promise<string[]> {
   const written = [await out.writeJson(paths.performanceJson, p)];
+  if (sweep.length > 0 && p.singleDevice) {
+    await out.chart(paths.concurrencyChart, concurrencySweepChart(sweep, p.singleDevice));
+  }
   const { modes, subtitle } = performanceChartData(p);
   const png = await out.chart(paths.performanceChart, singleVsDistributedChart(modes, subtitle));
   return out.writeChartedReport(

@@ -1,5 +1,6 @@
 import type { ChartConfiguration } from "chart.js";
 import type { Stats } from "@mlxbench/proto";
+import { measuredTicks } from "./axis-ticks.js";
 
 export interface LatencyAtLoad {
   concurrency: number;
@@ -51,7 +52,7 @@ export function latencyVsConcurrencyChart(
         x: {
           type: "linear",
           title: { display: true, text: "concurrent requests" },
-          ticks: { precision: 0 },
+          ...measuredTicks(points.map((p) => p.concurrency)),
         },
         y: { type: "logarithmic", title: { display: true, text: "latency (ms, log scale)" } },
       },

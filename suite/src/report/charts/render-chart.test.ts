@@ -1,10 +1,10 @@
 import { createCanvas, loadImage } from "@napi-rs/canvas";
 import { describe, expect, it } from "vitest";
+import { concurrencySweepChart } from "./concurrency-sweep-chart.js";
 import { renderChartPng } from "./render-chart.js";
 import {
   latencyDistributionChart,
   singleVsDistributedChart,
-  throughputVsConcurrencyChart,
   transferRateChart,
 } from "./suite-charts.js";
 
@@ -25,20 +25,25 @@ async function distinctColours(
 describe("renderChartPng", () => {
   it.each([
     [
-      "latency distribution",
-      latencyDistributionChart([90, 95, 101, 110, 130, 180, 240], "End-to-end latency"),
+      "latency histogram",
+      latencyDistributionChart(
+        Array.from({ length: 30 }, (_, i) => 90 + ((i * 37) % 150)),
+        "End-to-end latency",
+      ),
     ],
     [
-      "throughput vs concurrency",
-      throughputVsConcurrencyChart([
-        {
-          label: "distributed",
-          points: [
-            { concurrency: 1, outputTokensPerS: 300 },
-            { concurrency: 4, outputTokensPerS: 900 },
-          ],
-        },
-      ]),
+      "concurrency sweep",
+      concurrencySweepChart(
+        [
+          { concurrency: 1, outputTokensPerS: [290, 300, 310] },
+          { concurrency: 4, outputTokensPerS: [850, 900, 940] },
+        ],
+        { concurrency: 4, outputTokensPerS: [600] },
+      ),
+    ],
+    [
+      "latency dot plot",
+      latencyDistributionChart([90, 95, 101, 110, 130, 180], "End-to-end latency"),
     ],
     [
       "single vs distributed",
@@ -60,7 +65,7 @@ describe("renderChartPng", () => {
   ])(
     "renders the %s chart as a PNG of the given size with drawn content",
     async (_name, config) => {
-      const png = await renderChartPng(config as Parameters<typeof renderChartPng>[0], {
+      const png = await renderChartPng(config, {
         width: 800,
         height: 400,
       });

@@ -1,59 +1,46 @@
 import { describe, expect, it } from "vitest";
+import type { measuredTicks } from "./axis-ticks.js";
 import {
+  DOT_PLOT_BELOW,
   latencyDistributionChart,
   singleVsDistributedChart,
-  throughputVsConcurrencyChart,
   transferRateChart,
 } from "./suite-charts.js";
 
 // What each suite chart draws, from the data it is given (render-chart.test.ts checks the PNGs).
 describe("latencyDistributionChart", () => {
-  const chart = latencyDistributionChart([240, 90, 130, 95, 180, 101, 110], "End-to-end latency");
+  const many = [240, 90, 130, 95, 180, 101, 110, 92, 94, 96, 98, 100, 104, 106, 108];
 
-  it("bins the samples into √n equal bins from min to max, the maximum in the last", () => {
-    expect(chart.data.labels).toEqual(["90–140", "140–190", "190–240"]);
-    expect(chart.data.datasets[0]?.data).toEqual([5, 1, 1]);
+  it(`bins ${DOT_PLOT_BELOW} or more samples into √n equal bins, the maximum in the last`, () => {
+    const chart = latencyDistributionChart(many, "End-to-end latency");
+    expect(chart.type).toBe("bar");
+    expect(chart.data.labels).toEqual(["90–128", "128–165", "165–203", "203–240"]);
+    expect(chart.data.datasets[0]?.data).toEqual([12, 1, 1, 1]);
   });
 
   it("states the count, p50 and p95 (interpolated between ranks) in the title", () => {
-    expect(chart.options?.plugins?.title?.text).toBe(
-      "End-to-end latency: 7 requests, p50 110 ms, p95 222 ms",
-    );
+    expect(
+      latencyDistributionChart([240, 90, 130, 95, 180, 101, 110], "End-to-end latency").options
+        ?.plugins?.title?.text,
+    ).toBe("End-to-end latency: 7 requests, p50 110 ms, p95 222 ms");
   });
 
-  it("puts identical samples in one bin", () => {
-    expect(latencyDistributionChart([5, 5, 5, 5], "x").data.datasets[0]?.data).toEqual([4, 0]);
-  });
-});
-
-describe("throughputVsConcurrencyChart", () => {
-  it("draws one line per series, its points at (concurrency, output tokens/s)", () => {
-    const chart = throughputVsConcurrencyChart([
-      {
-        label: "distributed",
-        points: [
-          { concurrency: 1, outputTokensPerS: 300 },
-          { concurrency: 4, outputTokensPerS: 900 },
-        ],
-      },
-      { label: "single", points: [{ concurrency: 2, outputTokensPerS: 500 }] },
+  it(`draws one dot per request under ${DOT_PLOT_BELOW} samples, equal values stacked`, () => {
+    const chart = latencyDistributionChart([120, 90, 120, 95, 120, 101], "e2e");
+    expect(chart.type).toBe("scatter");
+    expect(chart.data.datasets[0]?.data).toEqual([
+      { x: 90, y: 1 },
+      { x: 95, y: 1 },
+      { x: 101, y: 1 },
+      { x: 120, y: 1 },
+      { x: 120, y: 2 },
+      { x: 120, y: 3 },
     ]);
-    expect(chart.data.datasets.map((d) => [d.label, d.data])).toEqual([
-      [
-        "distributed",
-        [
-          { x: 1, y: 300 },
-          { x: 4, y: 900 },
-        ],
-      ],
-      ["single", [{ x: 2, y: 500 }]],
-    ]);
-    expect(chart.data.datasets[0]?.borderColor).not.toBe(chart.data.datasets[1]?.borderColor);
   });
 });
 
 describe("singleVsDistributedChart", () => {
-  it("puts each mode's throughput and median latency on their own axes, 0 where missing", () => {
+  it("puts throughput and median latency in two stacked panels, no second y axis", () => {
     const chart = singleVsDistributedChart(
       [
         { mode: "single device", outputTokensPerS: 600, e2eP50Ms: 90 },
@@ -63,8 +50,14 @@ describe("singleVsDistributedChart", () => {
     );
     expect(chart.data.labels).toEqual(["single device", "distributed"]);
     expect(chart.data.datasets.map((d) => [d.yAxisID, d.data])).toEqual([
-      ["y", [600, 0]],
-      ["y1", [90, 88]],
+      ["throughput", [600, 0]],
+      ["latency", [90, 88]],
+    ]);
+    const scales = chart.options?.scales ?? {};
+    expect(Object.keys(scales)).toEqual(["throughput", "latency"]);
+    expect(Object.values(scales).map((s) => [s?.position, s?.stack])).toEqual([
+      ["left", "panels"],
+      ["left", "panels"],
     ]);
     expect(chart.options?.plugins?.subtitle?.text).toBe("1.2×");
   });
@@ -81,5 +74,10 @@ describe("transferRateChart", () => {
       { x: 1024, y: 70 },
     ]);
     expect(chart.options?.scales?.x?.type).toBe("logarithmic");
+    const axis = { ticks: [{ value: 2 }, { value: 3 }] };
+    const x = chart.options?.scales?.x as unknown as ReturnType<typeof measuredTicks>;
+    x.afterBuildTicks(axis);
+    expect(axis.ticks.map((t) => x.ticks.callback(t.value))).toEqual(["1 KiB", "1 MiB"]);
+    expect(x.ticks.maxRotation).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import type { ChartConfiguration } from "chart.js";
+import { formatKib, measuredTicks } from "./axis-ticks.js";
 
 // Chart.js configurations of the suite's charts, as pure functions of measured data; the
 // renderer turns any of them into a PNG.
@@ -6,18 +7,68 @@ import type { ChartConfiguration } from "chart.js";
 const BLUE = "#2563eb";
 const ORANGE = "#ea580c";
 const GREEN = "#16a34a";
-const GREY = "#6b7280";
 
 function title(text: string) {
   return { display: true, text, font: { size: 16 } };
 }
 
-/** Histogram of latency samples (ms) with the median and p95 in the title. */
+/** Under this many samples a histogram's bins say less than the samples themselves. */
+export const DOT_PLOT_BELOW = 15;
+
+/** Linear interpolation between closest ranks, as the reports compute percentiles. */
+function quantile(sorted: readonly number[], p: number): number {
+  const rank = p * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  const a = sorted[lo] ?? 0;
+  const b = sorted[Math.min(sorted.length - 1, lo + 1)] ?? a;
+  return a + (b - a) * (rank - lo);
+}
+
+/**
+ * Latency samples (ms) with the median and p95 in the title: one dot per request under
+ * DOT_PLOT_BELOW samples (equal values stacked upwards), a histogram of √n bins from there on.
+ */
 export function latencyDistributionChart(
   samplesMs: readonly number[],
   label: string,
-): ChartConfiguration<"bar"> {
+): ChartConfiguration<"bar"> | ChartConfiguration<"scatter"> {
   const sorted = [...samplesMs].sort((a, b) => a - b);
+  const heading = title(
+    `${label}: ${sorted.length} requests, p50 ${quantile(sorted, 0.5).toFixed(0)} ms, p95 ${quantile(sorted, 0.95).toFixed(0)} ms`,
+  );
+  if (sorted.length < DOT_PLOT_BELOW) {
+    const seen = new Map<number, number>();
+    const dots = sorted.map((x) => {
+      const y = (seen.get(x) ?? 0) + 1;
+      seen.set(x, y);
+      return { x, y };
+    });
+    return {
+      type: "scatter",
+      data: {
+        datasets: [
+          {
+            label: `${label} (one dot per request)`,
+            data: dots,
+            backgroundColor: BLUE,
+            pointRadius: 6,
+          },
+        ],
+      },
+      options: {
+        plugins: { title: heading, legend: { display: false } },
+        scales: {
+          x: { type: "linear", title: { display: true, text: "latency (ms)" } },
+          y: {
+            min: 0,
+            max: Math.max(...dots.map((d) => d.y)) + 1,
+            title: { display: true, text: "requests at that latency" },
+            ticks: { precision: 0 },
+          },
+        },
+      },
+    };
+  }
   const min = sorted[0] ?? 0;
   const max = sorted[sorted.length - 1] ?? 0;
   const bins = Math.max(1, Math.min(20, Math.ceil(Math.sqrt(sorted.length))));
@@ -30,14 +81,6 @@ export function latencyDistributionChart(
   const labels = counts.map(
     (_, i) => `${(min + i * width).toFixed(0)}–${(min + (i + 1) * width).toFixed(0)}`,
   );
-  // Linear interpolation between closest ranks, as the reports compute percentiles.
-  const q = (p: number): number => {
-    const rank = p * (sorted.length - 1);
-    const lo = Math.floor(rank);
-    const a = sorted[lo] ?? 0;
-    const b = sorted[Math.min(sorted.length - 1, lo + 1)] ?? a;
-    return a + (b - a) * (rank - lo);
-  };
   return {
     type: "bar",
     data: {
@@ -45,11 +88,7 @@ export function latencyDistributionChart(
       datasets: [{ label: `${label} (requests)`, data: counts, backgroundColor: BLUE }],
     },
     options: {
-      plugins: {
-        title: title(
-          `${label}: ${sorted.length} requests, p50 ${q(0.5).toFixed(0)} ms, p95 ${q(0.95).toFixed(0)} ms`,
-        ),
-      },
+      plugins: { title: heading },
       scales: {
         x: { title: { display: true, text: "latency (ms)" } },
         y: {
@@ -62,48 +101,16 @@ export function latencyDistributionChart(
   };
 }
 
-export interface ConcurrencySeries {
-  label: string;
-  points: { concurrency: number; outputTokensPerS: number }[];
-}
-
-/** Output tokens/s against concurrency, one line per series (mode). */
-export function throughputVsConcurrencyChart(
-  series: readonly ConcurrencySeries[],
-): ChartConfiguration<"line"> {
-  const colours = [BLUE, ORANGE, GREEN, GREY];
-  return {
-    type: "line",
-    data: {
-      datasets: series.map((s, i) => ({
-        label: s.label,
-        data: s.points.map((p) => ({ x: p.concurrency, y: p.outputTokensPerS })),
-        borderColor: colours[i % colours.length],
-        backgroundColor: colours[i % colours.length],
-        pointRadius: 5,
-      })),
-    },
-    options: {
-      plugins: { title: title("Throughput under concurrency (median of repetitions)") },
-      scales: {
-        x: {
-          type: "linear",
-          title: { display: true, text: "concurrent requests" },
-          ticks: { precision: 0 },
-        },
-        y: { beginAtZero: true, title: { display: true, text: "output tokens/s" } },
-      },
-    },
-  };
-}
-
 export interface ModeBars {
   mode: string;
   outputTokensPerS: number | null;
   e2eP50Ms: number | null;
 }
 
-/** Single device vs distributed: throughput and median latency side by side. */
+/**
+ * Single device vs distributed as two small panels sharing the mode axis: throughput on top,
+ * median latency below, each on its own scale from zero (no second y axis to misread).
+ */
 export function singleVsDistributedChart(
   modes: readonly ModeBars[],
   subtitle: string,
@@ -117,13 +124,15 @@ export function singleVsDistributedChart(
           label: "output tokens/s",
           data: modes.map((m) => m.outputTokensPerS ?? 0),
           backgroundColor: BLUE,
-          yAxisID: "y",
+          yAxisID: "throughput",
+          grouped: false,
         },
         {
           label: "end-to-end p50 (ms)",
           data: modes.map((m) => m.e2eP50Ms ?? 0),
           backgroundColor: ORANGE,
-          yAxisID: "y1",
+          yAxisID: "latency",
+          grouped: false,
         },
       ],
     },
@@ -133,16 +142,23 @@ export function singleVsDistributedChart(
         subtitle: { display: true, text: subtitle },
       },
       scales: {
-        y: {
+        throughput: {
+          type: "linear",
           beginAtZero: true,
           position: "left",
+          stack: "panels",
+          stackWeight: 1,
+          offset: true,
           title: { display: true, text: "output tokens/s" },
         },
-        y1: {
+        latency: {
+          type: "linear",
           beginAtZero: true,
-          position: "right",
-          grid: { drawOnChartArea: false },
-          title: { display: true, text: "ms" },
+          position: "left",
+          stack: "panels",
+          stackWeight: 1,
+          offset: true,
+          title: { display: true, text: "e2e p50 (ms)" },
         },
       },
     },
@@ -169,7 +185,14 @@ export function transferRateChart(
     options: {
       plugins: { title: title("Tensor transfer rate by payload size") },
       scales: {
-        x: { type: "logarithmic", title: { display: true, text: "payload (KiB, log scale)" } },
+        x: {
+          type: "logarithmic",
+          title: { display: true, text: "payload (log scale)" },
+          ...measuredTicks(
+            points.map((p) => p.bytes / 1024),
+            formatKib,
+          ),
+        },
         y: { beginAtZero: true, title: { display: true, text: "MiB/s" } },
       },
     },
