@@ -177,9 +177,7 @@ describe("assessReadiness", () => {
   ])(
     "marks a scaling shortfall as a lower bound when the distributed load was client-limited (%j)",
     (warnings, lowerBound) => {
-      const r = assessReadiness(
-        input({ performance: { ...performance(1.99, 66), warnings } as CompareResult }),
-      );
+      const r = assessReadiness(input({ performance: { ...performance(1.99, 66), warnings } }));
       const line = r.warnings.find((w) => w.startsWith("scaling efficiency 66 %"));
       expect(line).toMatch(/not above 70 %/);
       expect(line?.includes("a lower bound")).toBe(lowerBound);
