@@ -149,6 +149,41 @@ describe("assessReadiness", () => {
     },
   );
 
+  it.each([
+    ["127.0.0.1:50100", true],
+    ["localhost:50100", true],
+    ["[::1]:50100", true],
+    ["10.0.0.2:50100", false],
+    ["mini2.local:50100", false],
+  ])("judges %s as loopback by its address: %s", (target, loopback) => {
+    // A loaded machine's loopback raw round trip (0.23 ms) is above the fast-link 0.2 ms.
+    const judged = judgeGrpcOverhead({
+      target,
+      overheadPct: 209,
+      category: "VERY_HIGH",
+      unaryRttMs: [0.71],
+      rawRttMs: [0.23],
+    });
+    expect(judged.ok).toBe(loopback);
+    expect(judged.line).toMatch(
+      loopback ? /is loopback, so the added time is judged/ : /not below 25 %/,
+    );
+  });
+
+  it.each([
+    [["distributed: client-limited measurement: stamp lag"], true],
+    [["single-device: client-limited measurement: stamp lag"], false],
+    [[], false],
+  ])(
+    "marks a scaling shortfall as a lower bound when the distributed load was client-limited (%j)",
+    (warnings, lowerBound) => {
+      const r = assessReadiness(input({ performance: { ...performance(1.99, 66), warnings } }));
+      const line = r.warnings.find((w) => w.startsWith("scaling efficiency 66 %"));
+      expect(line).toMatch(/not above 70 %/);
+      expect(line?.includes("a lower bound")).toBe(lowerBound);
+    },
+  );
+
   it("is NOT_READY with exit 2 when a critical fix fails", () => {
     const r = assessReadiness(input({ validation: validation(["device_discovery"]) }));
     expect(r.verdict).toBe("NOT_READY");

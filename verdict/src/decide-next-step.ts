@@ -13,9 +13,10 @@ export type NextStep =
 
 /**
  * When a confirmation runs: `automatic` for close calls (the default), `requested` whatever the
- * screen said (`/benchmark confirm`), `off` never (`confirmation.automatic: false`).
+ * screen said (`/benchmark confirm`), `off` never (`confirmation.automatic: false`), `push` never
+ * automatically on a push to the default branch (no pull request to gate; see docs/verdict-method.md).
  */
-export type ConfirmMode = "automatic" | "requested" | "off";
+export type ConfirmMode = "automatic" | "requested" | "off" | "push";
 
 export interface NextStepOptions {
   /** Default "automatic". */
@@ -70,6 +71,11 @@ export function decideNextStep(screen: Verdict, opts: NextStepOptions): NextStep
     return {
       kind: "done",
       note: `The screen's call on ${open.map((m) => m.key).join(", ")} is close under run-to-run noise; automatic confirmation is off (confirmation.automatic: false), so comment \`/benchmark confirm\` to decide it with A/B pairs.`,
+    };
+  if (mode === "push")
+    return {
+      kind: "done",
+      note: `The screen's call on ${open.map((m) => m.key).join(", ")} is close under run-to-run noise; a push is not confirmed with A/B pairs (there is no pull request to gate, and the next pushes' runs settle the trend), so it stays inconclusive.`,
     };
   return { kind: "confirm", pairs: pairsFor(open, opts), metrics: open.map((m) => m.key) };
 }

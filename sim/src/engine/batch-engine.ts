@@ -1,6 +1,11 @@
 import type { Clock } from "./clock.js";
 import { drawLogNormalFactor, type Random } from "./random.js";
-import { decodeStepCost, prefillCost, type TimingModel } from "./timing-model.js";
+import {
+  clusterBatchLimit,
+  decodeStepCost,
+  prefillCost,
+  type TimingModel,
+} from "./timing-model.js";
 
 export interface GenerationRequest {
   promptTokens: number;
@@ -119,11 +124,12 @@ export class BatchEngine {
   private async run(): Promise<void> {
     const { clock, model, devices, random } = this.opts;
     let target = clock.now();
+    const batchLimit = clusterBatchLimit(model, devices);
     try {
       while (this.waiting.length > 0 || this.active.length > 0) {
         this.dropAborted();
         const admitted: Sequence[] = [];
-        while (this.active.length < model.maxBatchSize && this.waiting.length > 0) {
+        while (this.active.length < batchLimit && this.waiting.length > 0) {
           const seq = this.waiting.shift();
           if (!seq) break;
           seq.summary.admittedAt = clock.now();

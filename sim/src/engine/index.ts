@@ -1,5 +1,6 @@
 export {
   DEFAULT_TIMING,
+  clusterBatchLimit,
   decodeStepCost,
   prefillCost,
   hopMs,

@@ -5,6 +5,7 @@ import { generateCompletion } from "./generate-text.js";
 import { createRandom, drawLogNormalFactor, hashSeed } from "./random.js";
 import {
   DEFAULT_TIMING,
+  clusterBatchLimit,
   decodeStepCost,
   shardLayers,
   splitEvenly,
@@ -74,6 +75,33 @@ describe("timing model: pipeline parallelism", () => {
     const admitted = over.summaries.map((s) => s.admittedAt - s.submittedAt).sort((a, b) => a - b);
     expect(admitted.slice(0, 8).every((w) => w === 0)).toBe(true);
     expect(admitted.slice(8).every((w) => w > 0)).toBe(true);
+  });
+
+  // The readiness contract's thresholds (suite/src/assess-readiness.ts): a healthy cluster at its
+  // capacity clears them, a slowed one does not (issue 18: the demo ended READY_WITH_CAUTION).
+  it.each([
+    [1, true],
+    [1.5, false],
+  ])(
+    "at capacity, 3 devices with slowdown %s scale past 70 %% efficiency: %s",
+    async (slowdown, healthy) => {
+      const capacity = clusterBatchLimit(DEFAULT_TIMING, 3);
+      expect(capacity).toBe(3 * DEFAULT_TIMING.maxBatchSize);
+      const one = await runBatch(1, capacity, 64);
+      const many = await runBatch(3, capacity, 64, { slowdown });
+      const speedup = many.tokens / many.makespanMs / (one.tokens / one.makespanMs);
+      expect(speedup / 3 > 0.7).toBe(healthy);
+      expect(speedup).toBeLessThan(3);
+    },
+  );
+
+  it("admits one micro-batch per device: 3 devices decode 24 sequences at once, one device 8", async () => {
+    const admittedAtOnce = async (devices: number): Promise<number> => {
+      const run = await runBatch(devices, 32, 8);
+      return run.summaries.filter((s) => s.admittedAt === s.submittedAt).length;
+    };
+    expect(await admittedAtOnce(1)).toBe(DEFAULT_TIMING.maxBatchSize);
+    expect(await admittedAtOnce(3)).toBe(3 * DEFAULT_TIMING.maxBatchSize);
   });
 
   it("prefill makes the first token slower than the next ones", async () => {

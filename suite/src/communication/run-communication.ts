@@ -44,7 +44,8 @@ export async function runCommunication(
   const services: ServiceAvailability = {};
   splitHostPort(opts.server); // a malformed address fails here, with its text
 
-  progress.phase("communication", 6 + opts.transferSizes.length);
+  // channel establishment, round trips, one per transfer size, batching, gzip
+  progress.phase("communication", 4 + opts.transferSizes.length);
 
   // 1. channel establishment: fresh channels; the first failure means nothing else can work.
   const channelEstablishmentMs = await measureChannelEstablishment(
@@ -92,10 +93,16 @@ export async function runCommunication(
     let gzip: GzipFigures | null = null;
     if (services["TensorService"] !== "not available") {
       batching = await measureBatching(tensors, comm, opts, now, services, errors);
+      progress.advance(1, "batching");
       gzip = await measureGzip(tensors, opts, now, errors);
       if (gzip) metrics.push(...gzipMetrics(gzip));
+      progress.advance(1, "gzip");
+    } else {
+      progress.advance(
+        opts.transferSizes.length + 2,
+        "no TensorService: transfer, batching and gzip skipped",
+      );
     }
-    progress.advance(2, "batching and gzip");
 
     return {
       component: "communication",

@@ -66,7 +66,7 @@ export async function measureMode(
       attempted += res.records.length;
       for (const r of res.records) if (r.ok) tokens += r.outputTokens;
       warnings.push(...res.warnings.map((w) => `${mode}: ${w}`));
-      deps.progress.advance(0, `${mode} repetition ${rep + 1}`);
+      deps.progress.advance(1, `${mode} repetition ${rep + 1} of ${opts.performanceIterations}`);
     }
   } finally {
     resources = await sampler.stop({ outputTokens: tokens });

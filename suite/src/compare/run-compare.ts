@@ -29,6 +29,20 @@ export async function runCompare(opts: CompareOptions, deps: SuiteDeps): Promise
     running: boolean,
   ): Promise<ModeMeasurement | null> => {
     const managed = !running && lifecycle?.has(mode) === true;
+    // One step per repetition; a mode that fails part-way is counted to its end, so the totals add up.
+    let done = 0;
+    const counted: SuiteDeps = {
+      ...deps,
+      progress: {
+        phase: (label, total) => progress.phase(label, total),
+        advance: (steps = 1, detail) => {
+          done += steps;
+          progress.advance(steps, detail);
+        },
+        note: (message) => progress.note(message),
+        finish: () => progress.finish(),
+      },
+    };
     try {
       if (managed) {
         await lifecycle?.start(mode);
@@ -39,9 +53,11 @@ export async function runCompare(opts: CompareOptions, deps: SuiteDeps): Promise
         if (!ready.ready)
           throw new Error(`${mode} cluster at ${target.apiUrl} not ready: ${ready.lastStatus}`);
       }
-      return await measureMode(mode, target, opts, deps);
+      return await measureMode(mode, target, opts, counted);
     } catch (err) {
       errors.push(`${mode}: ${describeError(err)}`);
+      if (done < opts.performanceIterations)
+        progress.advance(opts.performanceIterations - done, `${mode} failed`);
       return null;
     } finally {
       if (
@@ -58,13 +74,12 @@ export async function runCompare(opts: CompareOptions, deps: SuiteDeps): Promise
     }
   };
 
-  progress.phase("single device vs distributed", 2);
+  progress.phase("single device vs distributed", (haveSingle ? 2 : 1) * opts.performanceIterations);
   const distributed = await measureIn(
     "distributed",
     opts.distributed,
     opts.distributedRunning ?? true,
   );
-  progress.advance(1, "distributed");
   let singleDevice: ModeMeasurement | null = null;
   let baselineNote: string | null = null;
   if (haveSingle) {
@@ -75,7 +90,6 @@ export async function runCompare(opts: CompareOptions, deps: SuiteDeps): Promise
   } else {
     baselineNote = NO_BASELINE;
   }
-  progress.advance(1, "single device");
 
   const figures = compareModes(distributed, singleDevice);
   const metrics = compareMetrics(distributed, singleDevice, figures);

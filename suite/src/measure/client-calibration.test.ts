@@ -89,4 +89,16 @@ describe("assessCalibration", () => {
     expect(c.warning).toMatch(reason);
     expect(c.warning).toMatch(/^client-limited measurement: /);
   });
+
+  it.each([
+    [
+      { loadAvg1: 14.2, cores: 2 },
+      /This machine was overloaded \(load average 14\.2 on 2 cores\): the machine, not the cluster, limited/,
+    ],
+    [{ loadAvg1: 0.5, cores: 8 }, /This machine: load average 0\.5 on 8 cores\. Latencies/],
+  ])("says which machine limited a client-limited run (%j)", (machine, says) => {
+    const c = assessCalibration({ ...base, stampLagMs: ms(30), itlMs: ms(2.5), machine });
+    expect(c.warning).toMatch(says);
+    expect(assessCalibration({ ...base, machine }).warning).toBeUndefined();
+  });
 });

@@ -94,6 +94,8 @@ export interface CalibrationInput {
   ttftMs: Stats | null;
   /** What a dispatch lag is compared with when nothing was streamed (no TTFT). */
   e2eMs?: Stats | null;
+  /** The client machine at the end of the load (os.loadavg()[0], os.availableParallelism()). */
+  machine?: { loadAvg1: number; cores: number };
 }
 
 /** Decides whether the client limited the run, and says why in a sentence a reader can act on. */
@@ -131,9 +133,18 @@ export function assessCalibration(input: CalibrationInput): ClientCalibration {
     clientLimited: reasons.length > 0,
   };
   if (reasons.length > 0) {
-    calibration.warning = `client-limited measurement: ${reasons.join("; ")}. Latencies include the client's own delay; use a less loaded client machine or a lower load.`;
+    calibration.warning = `client-limited measurement: ${reasons.join("; ")}.${describeMachine(input.machine)} Latencies include the client's own delay; use a less loaded client machine or a lower load.`;
   }
   return calibration;
+}
+
+/** Says when the client machine itself was overloaded: then it, not the cluster, set the lags. */
+function describeMachine(machine: CalibrationInput["machine"]): string {
+  if (machine === undefined) return "";
+  const load = `load average ${machine.loadAvg1.toFixed(1)} on ${machine.cores} cores`;
+  return machine.loadAvg1 > machine.cores
+    ? ` This machine was overloaded (${load}): the machine, not the cluster, limited the measurement.`
+    : ` This machine: ${load}.`;
 }
 
 /** lag ÷ the median it blurs; 0 without one (nothing measured that the lag could blur). */

@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, type Dispatcher } from "undici";
 import { planArrivals } from "./arrival-schedule.js";
@@ -155,6 +156,7 @@ export async function runLoad(opts: LoadOptions, deps: LoadDeps = {}): Promise<L
       itlMs: metrics.itlMs,
       ttftMs: metrics.ttftMs,
       e2eMs: metrics.e2eMs,
+      machine: { loadAvg1: loadavg()[0] ?? 0, cores: availableParallelism() },
     });
 
     if (fellBack) {

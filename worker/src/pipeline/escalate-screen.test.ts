@@ -265,4 +265,24 @@ describe("escalateScreen", () => {
     expect(out.verdict.kind).toBe("inconclusive");
     expect(out.notes.join(" ")).toMatch(/`\/benchmark confirm`/);
   });
+
+  it.each([
+    ["push", "a push skips the pairs (nothing to gate) and says why", [], /push is not confirmed/],
+    ["pull_request", "a pull request confirms the same close call", ["pairs 4"], /A\/B pairs/],
+  ] as const)("%s: %s", async (trigger, _what, calls, note) => {
+    const s = steps();
+    const { pullRequest: _pr, ...base } = job(`trigger-${trigger}`);
+    const out = await escalateScreen(
+      await jobRun(trigger === "push" ? { ...base, trigger } : { ...base, pullRequest: _pr }),
+      {
+        runResult: first,
+        verdict: screen("inconclusive", { outcome: "inconclusive", needsConfirmation: true }),
+      },
+      input(),
+      s,
+    );
+    expect(s.calls).toEqual(calls);
+    expect(out.verdict.kind).toBe(trigger === "push" ? "inconclusive" : "regressed");
+    expect(out.notes.join(" ")).toMatch(note);
+  });
 });

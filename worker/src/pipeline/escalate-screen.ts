@@ -27,10 +27,14 @@ export interface EscalationSteps {
   judge: (runResult: RunResult) => Promise<Verdict>;
 }
 
-/** When this job confirms: a person asked (`/benchmark confirm`), the repository turned it off, or close calls. */
+/**
+ * When this job confirms: a person asked (`/benchmark confirm`), the repository turned it off, a
+ * push (nothing to gate: up to 12 A/B pairs would cost minutes per push for no decision), or close calls.
+ */
 export function confirmModeOf(run: Pick<JobRun, "job">, input: ConfirmationInput): ConfirmMode {
   if (run.job.suite.confirm) return "requested";
-  return input.config.confirmation.automatic ? "automatic" : "off";
+  if (!input.config.confirmation.automatic) return "off";
+  return run.job.trigger === "push" ? "push" : "automatic";
 }
 
 /**
