@@ -9,6 +9,10 @@ import {
 // quickchart-js ships CommonJS types next to an ES module: take the class from the namespace
 // (as the pages' trends do).
 type QuickChartClass = typeof quickchart.default.default;
+// Its config type is a chart of any type; whether a scatter chart's config is assignable to it
+// depends on the order tsc checks files in, so the config is handed over as that type.
+type QuickChartConfig = Parameters<InstanceType<QuickChartClass>["setConfig"]>[0];
+const asQuickChartConfig = (config: object): QuickChartConfig => config as QuickChartConfig;
 const quickchartDefault = quickchart.default as unknown as
   QuickChartClass | { default: QuickChartClass };
 const QuickChart: QuickChartClass =
@@ -58,7 +62,7 @@ export function changeChartLinks(
       const label = `${m.key}: baseline vs this run`;
       if (inline) {
         const url = new QuickChart()
-          .setConfig(baselineVsRunChartConfig(input))
+          .setConfig(asQuickChartConfig(baselineVsRunChartConfig(input)))
           .setScheme(host.protocol.replace(":", ""))
           .setHost(host.host)
           .setWidth(640)
