@@ -12,7 +12,7 @@ export function changeChartHref(runBase: string, key: string): string {
  * first): both runs' samples as dots and the verdict's interval of the change.
  */
 export const ChangesSection: FC<{ runBase: string; rows: MetricRow[] }> = (p) => {
-  const changed = chartedChanges(p.rows.map((r) => ({ ...r, outcome: r.outcome ?? "" })));
+  const changed = chartedChanges(p.rows);
   if (changed.length === 0) return null;
   return (
     <section class="card" aria-label="changes">

@@ -19,6 +19,10 @@ const quickchartDefault = quickchart.default as unknown as
   QuickChartClass | { default: QuickChartClass };
 const QuickChart: QuickChartClass =
   "default" in quickchartDefault ? quickchartDefault.default : quickchartDefault;
+// Its config type is a chart of any type; whether a line chart's config is assignable to it
+// depends on the order tsc checks files in, so the config is handed over as that type.
+type QuickChartConfig = Parameters<InstanceType<QuickChartClass>["setConfig"]>[0];
+const asQuickChartConfig = (config: object): QuickChartConfig => config as QuickChartConfig;
 
 const trendLimit = (c: Context): number => {
   const n = Number(c.req.query("limit") ?? "60");
@@ -57,7 +61,7 @@ export function createTrendsRoutes(rt: PagesRuntime): Hono<PagesEnv> {
       const host = new URL(rt.quickChartUrl);
       for (const m of trends.metrics) {
         hostedCharts[m.key] = new QuickChart()
-          .setConfig(trendChartConfig(m, trends.defaultBranch, false))
+          .setConfig(asQuickChartConfig(trendChartConfig(m, trends.defaultBranch, false)))
           .setScheme(host.protocol.replace(":", ""))
           .setHost(host.host)
           .setWidth(960)

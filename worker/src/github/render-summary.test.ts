@@ -65,6 +65,32 @@ describe("renderSummary", () => {
     );
   });
 
+  it("shows the change charts on one line: images inline, the rest as links", () => {
+    const text = renderSummary({
+      conclusion: "failure",
+      reason: "1 metric regressed: inference.e2e_ms",
+      commit: "c".repeat(40),
+      verdict: verdict([metric("inference.e2e_ms", "regressed", 30)]),
+      runResult: sampleRunResult({ scale: 1.3 }),
+      changeCharts: [
+        {
+          label: "inference.e2e_ms: baseline vs this run",
+          url: "https://qc.example/chart?c=1",
+          image: true,
+        },
+        {
+          label: "inference.ttft_ms: baseline vs this run",
+          url: "https://x.example/t.png",
+          image: false,
+        },
+      ],
+    });
+    const line = text.split("\n").filter((l) => l.includes("baseline vs this run"));
+    expect(line).toEqual([
+      "![inference.e2e_ms: baseline vs this run](https://qc.example/chart?c=1) [inference.ttft_ms: baseline vs this run](https://x.example/t.png)",
+    ]);
+  });
+
   it("shows 52 metrics in at most 30 lines, ten rows, the rest collapsed", () => {
     const many = Array.from({ length: 52 }, (_, i) =>
       i === 7

@@ -28,6 +28,8 @@ export interface SummaryInput {
   /** The run's page in the archive (…/reports/owner/repo/runs/ID): baseline, compare and trend links derive from it. */
   runUrl?: string;
   charts?: { label: string; url: string }[];
+  /** Baseline vs this run per changed metric: inline images, or links where an image cannot show. */
+  changeCharts?: { label: string; url: string; image: boolean }[];
   notes?: string[];
   /** A log excerpt to show (the cluster's, when it failed to start). */
   log?: { label: string; text: string };
@@ -160,6 +162,16 @@ export function renderSummary(input: SummaryInput, max: number = LIMITS.checkSum
   const tail: string[] = [];
   const noise = v ? renderNoiseNote(v.metrics) : null;
   if (noise !== null) tail.push("", noise);
+  // One line for every change chart, so the comment stays short however many metrics changed.
+  if (input.changeCharts?.length)
+    tail.push(
+      "",
+      input.changeCharts
+        .map((c) =>
+          c.image ? `![${escapeCell(c.label)}](${c.url})` : `[${escapeCell(c.label)}](${c.url})`,
+        )
+        .join(" "),
+    );
   if (input.charts?.length)
     tail.push(
       "",

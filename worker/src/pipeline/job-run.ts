@@ -18,6 +18,8 @@ export interface PipelineDeps {
   checkName: string;
   /** Base of the archive pages (links in the check run and comment). */
   publicUrl?: string;
+  /** QuickChart's base URL for the comment's chart images; set, it is used for private repositories too. */
+  quickChartUrl?: string;
   logger: Logger;
   /** Every timestamp and duration of the pipeline and the queue worker (systemClock in production). */
   clock: Clock;

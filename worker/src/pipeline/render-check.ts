@@ -9,6 +9,7 @@ export function summaryInputOf(
   commit: string,
   runUrl: string | undefined,
   charts: { label: string; url: string }[] = [],
+  changeCharts: { label: string; url: string; image: boolean }[] = [],
 ): SummaryInput {
   return {
     conclusion: o.conclusion,
@@ -18,6 +19,7 @@ export function summaryInputOf(
     runResult: o.runResult,
     ...(runUrl ? { runUrl } : {}),
     charts,
+    ...(changeCharts.length ? { changeCharts } : {}),
     notes: o.notes,
     ...(o.log ? { log: o.log } : {}),
   };

@@ -1,11 +1,13 @@
 import { rm } from "node:fs/promises";
 import type { BenchmarkJob, RunResult } from "@mlxbench/proto";
+import { loadRunResult } from "@mlxbench/archive";
 import type { Checkout } from "../checkout/index.js";
 import { renderSummary } from "../github/index.js";
 import { archiveOutcome } from "./archive-outcome.js";
 import { checkoutCommit, resolveCompareRef } from "./checkout-commit.js";
 import { classifyFailure } from "./classify-failure.js";
 import { timed } from "./clock.js";
+import { changeChartLinks, type ChangeChart } from "./change-chart-images.js";
 import { chartLinks, collectArtifacts } from "./collect-artifacts.js";
 import { messageOf, PermanentJobError } from "./errors.js";
 import {
@@ -59,7 +61,13 @@ export async function runJob(
   const outcome = await measureAndJudge(run);
   const artifacts = await collectArtifacts(run, outcome);
   const summary = renderSummary(
-    summaryInputOf(outcome, job.commit.sha, run.runUrl, chartLinks(artifacts, run.runUrl)),
+    summaryInputOf(
+      outcome,
+      job.commit.sha,
+      run.runUrl,
+      chartLinks(artifacts, run.runUrl),
+      await changeChartsOf(run, outcome, deps),
+    ),
   );
   const finishedAt = run.clock.now();
   const archive = () => archiveOutcome(run, outcome, summary, artifacts, finishedAt);
@@ -81,6 +89,24 @@ export async function runJob(
     );
   if (!deps.keepRunDirs) await rm(run.runDir, { recursive: true, force: true });
   return { ...resultOf(outcome), archivedIn: stored.where, timings: timingsOf(run) };
+}
+
+/** The comment's baseline-vs-run charts; the baseline's samples are read back from the archive. */
+async function changeChartsOf(run: JobRun, o: Outcome, deps: PipelineDeps): Promise<ChangeChart[]> {
+  const baselineId = o.verdict?.baseline?.runId;
+  if (!baselineId || !o.runResult) return [];
+  const baseline = await loadRunResult(deps.store, run.job.repository.fullName, baselineId).catch(
+    (err: unknown) => {
+      run.log.warn({ err, baselineId }, "baseline samples unreadable: no change charts");
+      return null;
+    },
+  );
+  return changeChartLinks(o.verdict, o.runResult, baseline, {
+    quickChartUrl: deps.quickChartUrl ?? "https://quickchart.io",
+    quickChartChosen: deps.quickChartUrl !== undefined,
+    isPrivate: run.job.repository.private,
+    ...(run.runUrl ? { runUrl: run.runUrl } : {}),
+  });
 }
 
 /** Checkout, config, cluster and suite, verdict: the outcome, or the failure thrown for the queue. */

@@ -1,7 +1,7 @@
 // The 1.3×-slower PR flow that bench:report and the link tests read: the recorded history of main
 // archived as the pipeline archives it (archive ids `push-…`, not the suite's run ids), the
 // recorded slower PR judged against it, and its check summary and PR comment rendered.
-import type { ArchiveStore } from "@mlxbench/archive";
+import { loadRunResult, type ArchiveStore } from "@mlxbench/archive";
 import type { BenchmarkJob, RunResult } from "@mlxbench/proto";
 import { parseConfigYaml } from "@mlxbench/suite/config";
 import type { Verdict } from "@mlxbench/verdict";
@@ -16,6 +16,7 @@ import {
 } from "./recorded-runs.test-support.js";
 import { renderPrComment } from "./render-check.js";
 import { renderSummary } from "../github/index.js";
+import { changeChartLinks } from "./change-chart-images.js";
 
 export const FLOW_REPO = "acme/llm-cluster";
 
@@ -74,6 +75,17 @@ export async function seedSlowerPrFlow(store: ArchiveStore, origin: string): Pro
     verdict,
     runResult: current,
     runUrl,
+    changeCharts: changeChartLinks(
+      verdict,
+      current,
+      verdict.baseline ? await loadRunResult(store, FLOW_REPO, verdict.baseline.runId) : null,
+      {
+        quickChartUrl: "https://quickchart.io",
+        quickChartChosen: false,
+        isPrivate: job.repository.private,
+        runUrl,
+      },
+    ),
   });
   return {
     job,

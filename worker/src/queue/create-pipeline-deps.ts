@@ -69,6 +69,7 @@ export function createPipelineDeps(
     clusterStateFile: resolve(config.CLUSTER_STATE_FILE),
     checkName: config.CHECK_NAME,
     ...(publicUrl ? { publicUrl } : {}),
+    ...(config.QUICKCHART_URL ? { quickChartUrl: config.QUICKCHART_URL.replace(/\/+$/, "") } : {}),
     logger,
     clock,
     ...(config.KEEP_RUN_DIRS ? { keepRunDirs: true } : {}),

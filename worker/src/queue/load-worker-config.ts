@@ -50,6 +50,8 @@ export const WorkerConfig = z
     PUBLIC_URL: z
       .url({ error: "must be an absolute URL (where the archive pages are served)" })
       .optional(),
+    /** QuickChart for the comment's chart images (default https://quickchart.io, public repositories only). */
+    QUICKCHART_URL: z.url({ error: "must be an absolute URL (a QuickChart server)" }).optional(),
     CHECK_NAME: z.string().min(1).max(100).default("mlxbench"),
     /** The job's lock; renewed every half of it while the suite runs in its child process. */
     LOCK_DURATION_MS: ms(60_000),

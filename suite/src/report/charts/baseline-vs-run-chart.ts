@@ -29,7 +29,11 @@ function median(values: readonly number[]): number {
 
 /** Deterministic jitter within ±0.15 of the strip (golden-ratio sequence): same data, same picture. */
 function strip(values: readonly number[], x: number): { x: number; y: number }[] {
-  return values.map((y, i) => ({ x: x + (((i * 0.618034) % 1) - 0.5) * 0.3, y }));
+  // Rounded: the comment carries this config in an image URL.
+  return values.map((y, i) => ({
+    x: Math.round((x + (((i * 0.618034) % 1) - 0.5) * 0.3) * 1000) / 1000,
+    y,
+  }));
 }
 
 function signed(pct: number): string {

@@ -9,12 +9,12 @@ const CHARTED = ["regressed", "inconclusive", "improved"] as const;
 
 /** Regressed, inconclusive and improved metrics with a change, gated first, then in that order. */
 export function chartedChanges<
-  M extends Pick<MetricVerdict, "key" | "gated" | "outcome"> & { change: unknown },
+  M extends { key: string; gated: boolean; outcome: string | null; change: unknown },
 >(metrics: readonly M[]): M[] {
-  const rank = (m: M) =>
-    (m.gated ? 0 : 10) + CHARTED.indexOf(m.outcome as (typeof CHARTED)[number]);
+  const charted: readonly (string | null)[] = CHARTED;
+  const rank = (m: M) => (m.gated ? 0 : 10) + charted.indexOf(m.outcome);
   return metrics
-    .filter((m) => m.change !== null && (CHARTED as readonly string[]).includes(m.outcome))
+    .filter((m) => m.change !== null && charted.includes(m.outcome))
     .sort((a, b) => rank(a) - rank(b));
 }
 
