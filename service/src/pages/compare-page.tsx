@@ -184,6 +184,9 @@ export const ComparePage: FC<ComparePageProps> = (p) => {
                             >
                               {r.words.text}
                             </span>
+                            {r.thresholdPct !== undefined ? (
+                              <span class="muted"> threshold ±{r.thresholdPct} %</span>
+                            ) : null}
                           </td>
                         </tr>
                       ))}

@@ -19,6 +19,7 @@ describe("compare in the verdict's words", () => {
     const slow = rows.find((r) => r.key === SLOW_METRIC);
     expect(slow?.changePct).toBeGreaterThan(1);
     expect(slow?.words).toEqual({ text: "worse, not judged", label: "worse", judged: false });
+    expect(rows.every((r) => r.thresholdPct === undefined)).toBe(true);
     for (const r of rows) expect(r.words.text, r.key).not.toMatch(VERDICT_WORDS);
   });
 
@@ -32,6 +33,7 @@ describe("compare in the verdict's words", () => {
       const m = verdict.metrics.find((v) => v.key === r.key);
       const said = m ? describeChange(m) : null;
       expect(r.words, r.key).toEqual({ text: said?.text, label: said?.label, judged: true });
+      expect(r.thresholdPct, r.key).toBe(m?.thresholdPct);
     }
     // +5.9 % on a 5 % threshold within noise is not called regressed unless the verdict says so
     const slow = verdict.metrics.find((m) => m.key === SLOW_METRIC);

@@ -29,6 +29,8 @@ export interface CompareRow {
    * (n=3 vs 30 needed)"); else only which way the medians moved, which is no verdict.
    */
   words: { text: string; label: string; judged: boolean };
+  /** The threshold B's verdict judged this metric by, percent; absent when B was not judged against A. */
+  thresholdPct?: number;
 }
 
 /** What a plain side-by-side view may say without a noise model: the way the medians moved. */
@@ -79,6 +81,7 @@ export function compareRuns(
             label: better === null ? "same" : better ? "better" : "worse",
             judged: false,
           },
+      ...(verdict ? { thresholdPct: verdict.thresholdPct } : {}),
     };
   });
 }
