@@ -8,6 +8,7 @@ export default tseslint.config(
       "**/node_modules/**",
       "benchmark_results/**",
       "**/cdk.out/**",
+      "**/dist/**",
       "test-artifacts/**",
       "**/*.cjs",
       "suite/bin/**",
