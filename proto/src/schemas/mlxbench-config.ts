@@ -5,6 +5,7 @@ import { DEFAULT_RUNNER_LABEL, RunsOn } from "./runs-on.js";
 // default, so an empty file is a valid config for a cluster on the contract's default ports.
 // Keys are snake_case like the seed's BENCHMARK_CONFIG; unknown keys are errors (typos must not
 // silently fall back to a default).
+// Over 300 lines: every key of the file in one schema, read top to bottom as the file is written.
 
 export const CLUSTER_MODES = ["distributed", "single-device"] as const;
 export const ClusterMode = z.enum(CLUSTER_MODES);

@@ -216,8 +216,13 @@ describe("report pages in Chromium", () => {
     expect(await page.locator('.md a[href^="javascript"]').count()).toBe(0);
     expect(await page.locator(".md table td").first().textContent()).toBe("end-to-end latency p50");
     expect(await page.locator("#validation tbody tr").count()).toBe(3);
+    // One baseline-vs-run chart per changed metric (the regression first), then the run's chart.
+    const changed = await page
+      .locator("figure[data-change]")
+      .evaluateAll((els) => els.map((el) => el.getAttribute("data-change")));
+    expect(changed[0]).toBe("inference.e2e_ms");
     const widths = await loadImages(page);
-    expect(widths).toEqual([640]);
+    expect(widths).toEqual([...changed.map(() => 760), 640]);
     await shoot(page, "run-regressed");
 
     const [log] = await Promise.all([
