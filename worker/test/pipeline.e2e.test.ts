@@ -22,7 +22,7 @@ import {
 import { createS3ArchiveStore, listRuns, loadRun, type ArchiveStore } from "@mlxbench/archive";
 import { S3RVER_CREDENTIALS, startTestS3, type TestS3 } from "@mlxbench/archive/testing";
 import { createFixtureRepo, type FixtureRepo } from "../src/checkout/test-support.js";
-import { simConfigYaml, simPorts } from "../src/pipeline/test-support.js";
+import { mechanicsConfigYaml, simConfigYaml, simPorts } from "../src/pipeline/test-support.js";
 import {
   createPipelineDeps,
   loadWorkerConfig,
@@ -119,18 +119,6 @@ async function deliver(event: string, payload: Record<string, unknown>): Promise
 
 let nextPr = 1;
 /**
- * The reference cluster for tests of mechanics: fewer requests per latency measurement, and a
- * close call left inconclusive instead of confirmed by up to 12 A/B pairs (24 more suite runs that
- * would decide nothing these tests assert; pipeline-confirmation.test.ts tests the pairs).
- */
-const mechanicsYaml = (ports: { http: number; grpc: number }): string =>
-  simConfigYaml({
-    ...ports,
-    inferenceIterations: 8,
-    extraYaml: "confirmation:\n  automatic: false\n",
-  });
-
-/**
  * A repository of one test: installed in the GitHub double, its own origin with a main commit
  * whose .mlxbench.yml starts the reference cluster, its own PR number and archive prefix.
  */
@@ -152,7 +140,10 @@ async function createTestRepo(name: string): Promise<TestRepo> {
   const origin = await createFixtureRepo(join(tmp, repo));
   const commit = async (message: string, yaml?: string): Promise<string> =>
     origin.commit(
-      { ".mlxbench.yml": yaml ?? mechanicsYaml(await simPorts()), "CHANGES.md": `${message}\n` },
+      {
+        ".mlxbench.yml": yaml ?? mechanicsConfigYaml(await simPorts()),
+        "CHANGES.md": `${message}\n`,
+      },
       message,
     );
   const mainSha = await commit("main");

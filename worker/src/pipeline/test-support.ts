@@ -37,19 +37,25 @@ export interface SimConfigOptions {
   singleDevice?: boolean;
   /** Requests per latency measurement (default 20); tests of mechanics, not verdicts, need fewer. */
   inferenceIterations?: number;
+  /** Repetitions of each throughput level and of the mode comparison (default 2). */
+  iterationsPerformance?: number;
+  /** The sim's --time-scale (default 0.2: tokens modelled 2x slower than the sim's default). */
+  timeScale?: number;
+  /** The config's test_prompts (default: none, the suite's built-in prompts of 32 to 256 tokens). */
+  prompts?: readonly { name: string; prompt: string; max_tokens: number }[];
 }
 
 /** The reference cluster as the repository's cluster, with tiny iteration counts. */
 export function simConfigYaml(o: SimConfigOptions): string {
   const sim = (slowdown: string) =>
-    `exec node ${simBundlePath()} --devices 3 --port ${o.http} --grpc-port ${o.grpc} --slowdown ${slowdown} --noise-cv 0.02 --time-scale 0.2`;
+    `exec node ${simBundlePath()} --devices 3 --port ${o.http} --grpc-port ${o.grpc} --slowdown ${slowdown} --noise-cv 0.02 --time-scale ${o.timeScale ?? 0.2}`;
   const start =
     o.start ??
     (o.firstStartSlowdown === undefined
       ? sim(String(o.slowdown ?? 1))
       : `if [ -e .first-start-done ]; then s=${o.slowdown ?? 1}; else : > .first-start-done; s=${o.firstStartSlowdown}; fi; ${sim("$s")}`);
   const modes = o.singleDevice ? "[distributed, single-device]" : "[distributed]";
-  const profile = `{ quick: true, modes: ${modes}, skip_communication: true, iterations_validation: 1, tensor_iterations: 3, inference_iterations: ${o.inferenceIterations ?? 20}, concurrent_requests: 2, iterations_performance: 2 }`;
+  const profile = `{ quick: true, modes: ${modes}, skip_communication: true, iterations_validation: 1, tensor_iterations: 3, inference_iterations: ${o.inferenceIterations ?? 20}, concurrent_requests: 2, iterations_performance: ${o.iterationsPerformance ?? 2} }`;
   return [
     "version: 1",
     "cluster:",
@@ -74,10 +80,34 @@ export function simConfigYaml(o: SimConfigOptions): string {
     "suite:",
     `  pull_request: ${profile}`,
     `  default_branch: ${profile}`,
+    ...(o.prompts ? ["test_prompts:", ...o.prompts.map((p) => `  - ${JSON.stringify(p)}`)] : []),
     ...(o.extraYaml ? [o.extraYaml.trimEnd()] : []),
     "",
   ].join("\n");
 }
+
+/**
+ * The reference cluster for tests of mechanics (pipeline.e2e, which decide no verdict): every
+ * component still runs and reports, on the fewest requests that give each metric samples, short
+ * completions, and tokens at the sim's default speed. A close call is left inconclusive instead of
+ * confirmed by up to 12 A/B pairs (24 more suite runs that would decide nothing those tests assert;
+ * pipeline-confirmation.test.ts tests the pairs).
+ */
+export function mechanicsConfigYaml(ports: { http: number; grpc: number }): string {
+  return simConfigYaml({
+    ...ports,
+    inferenceIterations: 4,
+    iterationsPerformance: 1,
+    timeScale: 0.1,
+    prompts: MECHANICS_PROMPTS,
+    extraYaml: "confirmation:\n  automatic: false\n",
+  });
+}
+
+const MECHANICS_PROMPTS = [
+  { name: "short_qa", prompt: "What is the capital of France?", max_tokens: 16 },
+  { name: "short_explain", prompt: "Explain attention in one sentence.", max_tokens: 24 },
+];
 
 /** Publishes to the GitHub double as installation 1, without Octokit's own retries. */
 export function publishToDouble(gh: GitHubDouble, logger: Logger): PipelineDeps["createPublisher"] {
