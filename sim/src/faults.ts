@@ -22,6 +22,11 @@ export const Faults = z.strictObject({
   malformed: MalformedMode.nullable(),
   /** true: the model is not loaded (health model_loaded false, status "initializing", chat 503). */
   initializing: z.boolean(),
+  /**
+   * > 0: every unary gRPC call waits this many ms before its handler answers (a slow gRPC stack or
+   * interceptor: real extra time per call that no timing model scales).
+   */
+  grpcDelayMs: z.number().min(0).max(600_000),
 });
 export type Faults = z.infer<typeof Faults>;
 
@@ -34,6 +39,7 @@ export const NO_FAULTS: Faults = {
   stallAfterTokens: null,
   malformed: null,
   initializing: false,
+  grpcDelayMs: 0,
 };
 
 export class FaultValueError extends Error {

@@ -13,6 +13,7 @@ export const CLI_USAGE = `Usage: npm run sim -- [options]
   --time-scale X     multiplies every modelled delay (default 0.1 = ten times a Mac mini's speed)
   --slowdown X       fault: every modelled delay X times longer (default 1)
   --error-rate X     fault: this fraction of chat completions answers 500 (default 0)
+  --grpc-delay-ms N  fault: every unary gRPC call waits N ms before answering (default 0)
   --device-down R    fault: rank R is down
   --no-streaming     answer stream: true with 501, as the original cluster does
   --load-ms N        report "initializing" (chat 503) for N ms after start
@@ -59,6 +60,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         "time-scale": { type: "string" },
         slowdown: { type: "string" },
         "error-rate": { type: "string" },
+        "grpc-delay-ms": { type: "string" },
         "device-down": { type: "string" },
         "no-streaming": { type: "boolean" },
         "load-ms": { type: "string" },
@@ -80,6 +82,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     ["noiseCv", toNumber("noise-cv", values["noise-cv"], false)],
     ["slowdown", toNumber("slowdown", values.slowdown, false)],
     ["errorRate", toNumber("error-rate", values["error-rate"], false)],
+    ["grpcDelayMs", toNumber("grpc-delay-ms", values["grpc-delay-ms"], false)],
     ["deviceDown", toNumber("device-down", values["device-down"], true)],
     ["loadMs", toNumber("load-ms", values["load-ms"], false)],
   ];

@@ -30,6 +30,8 @@ export interface ReferenceClusterOptions {
   noiseCv?: number;
   slowdown?: number;
   errorRate?: number;
+  /** Fault: every unary gRPC call waits this many ms before answering. Default 0. */
+  grpcDelayMs?: number;
   /** Rank of a device that is down from the start. */
   deviceDown?: number | null;
   /** Default true; false = `stream: true` answered 501 like the original. */
@@ -110,6 +112,7 @@ export async function startReferenceCluster(
     ...NO_FAULTS,
     slowdown: opts.slowdown ?? NO_FAULTS.slowdown,
     errorRate: opts.errorRate ?? NO_FAULTS.errorRate,
+    grpcDelayMs: opts.grpcDelayMs ?? NO_FAULTS.grpcDelayMs,
     deviceDown: opts.deviceDown ?? null,
     streaming: opts.streaming ?? true,
   };

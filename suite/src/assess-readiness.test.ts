@@ -150,6 +150,40 @@ describe("assessReadiness", () => {
   );
 
   it.each([
+    // The demo's figures on 2 cores (cluster unary 1.53 vs raw 0.26 ms: 1.27 ms added, above the
+    // fixed 1 ms) beside a bare grpc-js server adding 1.05 ms in the same moments: 1.21×, healthy.
+    [
+      [1.52, 1.53, 1.55],
+      [0.25, 0.26, 0.27],
+      [1.2, 1.21, 1.22],
+      [0.15, 0.16, 0.17],
+      true,
+      /1\.21× .* ≤ 1\.5×$/,
+    ],
+    // Exactly 1.5× still passes; above it fails.
+    [[1.75], [0.25], [1.25], [0.25], true, /1\.50× .* ≤ 1\.5×$/],
+    [[1.85], [0.25], [1.25], [0.25], false, /1\.60× .*, above 1\.5×/],
+    // 5 ms held in the cluster's handler: several times what gRPC costs here.
+    [[6.4, 6.5, 6.6], [0.2, 0.2, 0.2], [1.2], [0.15], false, /gRPC adds 6\.30 ms per call, 6\.00×/],
+  ])(
+    "judges loopback gRPC against the bare reference measured beside it (unary %j, raw %j, reference %j / %j)",
+    (unaryRttMs, rawRttMs, refUnary, refRaw, ok, line) => {
+      const rt = {
+        target: "127.0.0.1:50100",
+        overheadPct: 500,
+        category: "VERY_HIGH",
+        unaryRttMs,
+        rawRttMs,
+        reference: { unaryRttMs: refUnary, rawRttMs: refRaw },
+      };
+      const judged = judgeGrpcOverhead(rt);
+      expect(judged.ok).toBe(ok);
+      expect(judged.line).toMatch(line);
+      expect(judged.line).toMatch(/a bare grpc-js server adds on this machine/);
+    },
+  );
+
+  it.each([
     ["127.0.0.1:50100", true],
     ["localhost:50100", true],
     ["[::1]:50100", true],

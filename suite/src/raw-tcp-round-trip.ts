@@ -39,6 +39,35 @@ export async function measureRawRoundTrips(
   iterations: number,
   opts: { now: () => number; timeoutMs?: number },
 ): Promise<RawRoundTrips> {
+  const session = await openRawPingSession(host, port, opts);
+  try {
+    const rttMs: number[] = [];
+    for (let i = 0; i < iterations; i++) rttMs.push(await session.ping());
+    return { connectMs: session.connectMs, rttMs };
+  } finally {
+    session.close();
+  }
+}
+
+/** An open HTTP/2 connection on a bare socket, warmed, that times one PING at a time. */
+export interface RawPingSession {
+  /** TCP connect (SYN → SYN-ACK) time. */
+  connectMs: number;
+  /** One PING → PING ACK, ms. */
+  ping(): Promise<number>;
+  close(): void;
+}
+
+/**
+ * Opens a bare socket to HOST:PORT, speaks the HTTP/2 preface and settings, and waits for a first
+ * PING answer (the SETTINGS exchange), so each later ping() is one round trip: what the
+ * measurement interleaves with gRPC calls, sample by sample.
+ */
+export async function openRawPingSession(
+  host: string,
+  port: number,
+  opts: { now: () => number; timeoutMs?: number },
+): Promise<RawPingSession> {
   const timeoutMs = opts.timeoutMs ?? 5000;
   const t0 = opts.now();
   const socket = await new Promise<Socket>((resolve, reject) => {
@@ -101,44 +130,47 @@ export async function measureRawRoundTrips(
       }
     }
   });
-  try {
-    socket.write(Buffer.concat([PREFACE, frame(FRAME_SETTINGS, 0, Buffer.alloc(0))]));
-    const ping = (i: number): Promise<number> =>
-      new Promise<number>((resolve, reject) => {
-        if (failure) return reject(failure);
-        const payload = Buffer.alloc(8);
-        payload.writeBigUInt64BE(BigInt(i + 1));
-        const timer = setTimeout(
-          () =>
-            reject(
-              new RawRoundTripError(
-                `no PING answer from ${host}:${port} within ${timeoutMs} ms (not an HTTP/2 server?)`,
-              ),
-            ),
-          timeoutMs,
-        );
-        const start = opts.now();
-        waiter = {
-          payload,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve(opts.now() - start);
-          },
-          reject: (e) => {
-            clearTimeout(timer);
-            reject(e);
-          },
-        };
-        socket.write(frame(FRAME_PING, 0, payload));
-      });
-    await ping(-1); // warm-up: the first answer waits for the SETTINGS exchange
-    const rttMs: number[] = [];
-    for (let i = 0; i < iterations; i++) rttMs.push(await ping(i));
-    return { connectMs, rttMs };
-  } finally {
+  const close = (): void => {
     socket.removeAllListeners("close");
     socket.destroy();
+  };
+  let sequence = 0;
+  const ping = (): Promise<number> =>
+    new Promise<number>((resolve, reject) => {
+      if (failure) return reject(failure);
+      const payload = Buffer.alloc(8);
+      payload.writeBigUInt64BE(BigInt(++sequence));
+      const timer = setTimeout(
+        () =>
+          reject(
+            new RawRoundTripError(
+              `no PING answer from ${host}:${port} within ${timeoutMs} ms (not an HTTP/2 server?)`,
+            ),
+          ),
+        timeoutMs,
+      );
+      const start = opts.now();
+      waiter = {
+        payload,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(opts.now() - start);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      };
+      socket.write(frame(FRAME_PING, 0, payload));
+    });
+  try {
+    socket.write(Buffer.concat([PREFACE, frame(FRAME_SETTINGS, 0, Buffer.alloc(0))]));
+    await ping(); // warm-up: the first answer waits for the SETTINGS exchange
+  } catch (err) {
+    close();
+    throw err;
   }
+  return { connectMs, ping, close };
 }
 
 export type OverheadCategory = "LOW" | "MODERATE" | "HIGH" | "VERY_HIGH";

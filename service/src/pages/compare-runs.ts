@@ -96,6 +96,11 @@ export interface MetricRow {
   current: number | null;
   change: { percent: number; lowerPercent: number; upperPercent: number } | null;
   outcome: string | null;
+  /**
+   * The verdict's words for this metric, as the check and the PR comment say them ("🔴 regressed",
+   * "🟡 not decided (n=3 vs 30 needed)", "🟠 unconfirmed: worse past ±5 %"); null when not judged.
+   */
+  words: { text: string; label: string } | null;
   reason: string | null;
   thresholdPct: number | null;
   /** The screen's minimum detectable effect, percent; null when not compared. */
@@ -127,6 +132,7 @@ export function buildMetricRows(
     const cur = run?.metrics.find((m) => m.key === key);
     const base = baseline?.metrics.find((m) => m.key === key);
     const v = verdict?.metrics.find((m) => m.key === key);
+    const described = v ? describeChange(v) : null;
     return {
       key,
       label: cur?.label ?? base?.label ?? key,
@@ -137,6 +143,7 @@ export function buildMetricRows(
       current: levelOf(cur),
       change: v?.change ?? null,
       outcome: v?.outcome ?? null,
+      words: described ? { text: described.text, label: described.label } : null,
       reason: v?.reason ?? null,
       thresholdPct: v?.thresholdPct ?? null,
       mdePct:

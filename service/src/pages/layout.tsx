@@ -17,16 +17,17 @@ h1{font-size:1.45rem;margin:.2rem 0 .8rem;word-break:break-word}h2{font-size:1.1
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{padding:.4rem .6rem;border-bottom:1px solid #e2e8f0;text-align:left;vertical-align:top;white-space:nowrap}
-td.wrap{white-space:normal;min-width:12rem;overflow-wrap:anywhere}
-#metrics td:first-child,#compare td:first-child{white-space:normal;min-width:10rem;overflow-wrap:anywhere}th{background:#f8fafc;font-weight:600;color:#475569}
+td.wrap{white-space:normal;min-width:9rem;overflow-wrap:anywhere}
+#metrics td:first-child,#compare td:first-child{white-space:normal;min-width:8rem;overflow-wrap:anywhere}th{background:#f8fafc;font-weight:600;color:#475569}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 tr.cp td{background:#fef2f2}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.86em}
 pre{background:#f8fafc;border:1px solid #e2e8f0;border-radius:6px;padding:.6rem;overflow-x:auto}
 .badge{display:inline-block;padding:.05rem .55rem;border-radius:999px;font-size:.78rem;font-weight:600;background:#e2e8f0;color:#334155;white-space:nowrap}
+.badge.words{white-space:normal;border-radius:.6rem}
 .b-success,.b-improved,.b-PASS,.b-READY{background:#dcfce7;color:#166534}
 .b-failure,.b-regressed,.b-FAIL,.b-NOT_READY,.b-invalid{background:#fee2e2;color:#991b1b}
-.b-inconclusive,.b-READY_WITH_CAUTION,.b-missing,.b-insufficient_samples{background:#fef3c7;color:#92400e}
+.b-inconclusive,.b-READY_WITH_CAUTION,.b-missing,.b-insufficient_samples,.b-not_decided,.b-unconfirmed_worse,.b-unconfirmed_better{background:#fef3c7;color:#92400e}
 .b-cancelled,.b-SKIPPED{background:#f1f5f9;color:#64748b}
 .notice{border-left:4px solid #f59e0b;background:#fffbeb;padding:.5rem .8rem;margin:.5rem 0;border-radius:4px}
 .notice.err{border-color:#dc2626;background:#fef2f2}

@@ -15,6 +15,7 @@ import {
 } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPagesRoutes, signReportUrl } from "./index.js";
+import { CLIPPED_CELLS } from "./testing/clipped-cells.js";
 import {
   MAIN_RUNS,
   PRIVATE_REPO,
@@ -188,9 +189,22 @@ describe("report pages in Chromium", () => {
     const seen = new Set<string>();
     for (const runId of Object.values(seeded.pr)) {
       const { page } = await open(`/reports/${PUBLIC_REPO}/runs/${runId}`);
-      const outcomes = await page
-        .locator("#metrics tbody tr[data-metric] .badge")
-        .allTextContents();
+      const badges = page.locator("#metrics tbody tr[data-metric] .badge");
+      const outcomes = await Promise.all(
+        (await badges.all()).map(async (b) => (await b.getAttribute("data-outcome")) ?? ""),
+      );
+      // Each says it in the check's and the comment's words, never the verdict's raw outcome.
+      const words = await badges.allTextContents();
+      for (const [i, o] of outcomes.entries()) {
+        const w = words[i] ?? "";
+        if (o === "inconclusive" || o === "unchanged")
+          expect(w, `${runId} row ${i}`).toMatch(
+            /^(⚪ unchanged|🟡 not decided \(|🟠 unconfirmed: )/,
+          );
+        else if (o === "insufficient_samples")
+          expect(w).toMatch(/^🟡 not decided \(n=\d+ vs 2 needed\)$/);
+        else expect(w).toContain(o);
+      }
       const ranks = outcomes.map(rank);
       expect(ranks, `${runId}: ${outcomes.join(", ")}`).toEqual([...ranks].sort((a, b) => a - b));
       outcomes.forEach((o) => seen.add(o));
@@ -204,7 +218,7 @@ describe("report pages in Chromium", () => {
     const { page, problems } = await open(`/reports/${PUBLIC_REPO}/runs/${seeded.pr.regressed}`);
     expect(await page.locator("h1 .badge").textContent()).toBe("failure");
     const e2e = page.locator('#metrics tr[data-metric="inference.e2e_ms"]');
-    expect(await e2e.locator(".badge").textContent()).toBe("regressed");
+    expect(await e2e.locator(".badge").textContent()).toBe("🔴 regressed");
     const cells = await e2e.locator("td").allTextContents();
     expect(cells[1]).toMatch(/^11\d\.\d ms$/); // baseline median, after the shift
     expect(cells[2]).toMatch(/^1[45]\d\.\d ms$/);
@@ -216,10 +230,12 @@ describe("report pages in Chromium", () => {
     expect(await page.locator('.md a[href^="javascript"]').count()).toBe(0);
     expect(await page.locator(".md table td").first().textContent()).toBe("end-to-end latency p50");
     expect(await page.locator("#validation tbody tr").count()).toBe(3);
+    // At 1280 px no cell of the metric table is cut, A/B pairs' lines and reasons included.
+    expect(await page.evaluate<string[]>(CLIPPED_CELLS)).toEqual([]);
     // One baseline-vs-run chart per changed metric (the regression first), then the run's chart.
-    const changed = await page
-      .locator("figure[data-change]")
-      .evaluateAll((els) => els.map((el) => el.getAttribute("data-change")));
+    const changed = await Promise.all(
+      (await page.locator("figure[data-change]").all()).map((f) => f.getAttribute("data-change")),
+    );
     expect(changed[0]).toBe("inference.e2e_ms");
     const widths = await loadImages(page);
     expect(widths).toEqual([...changed.map(() => 760), 640]);

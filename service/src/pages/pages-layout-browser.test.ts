@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPagesRoutes } from "./index.js";
+import { CLIPPED_CELLS } from "./testing/clipped-cells.js";
 import {
   SLOW_METRIC,
   SLOW_UNGATED,
@@ -57,27 +58,6 @@ async function open(path: string, width: number, height = 800): Promise<Page> {
   expect(res?.status(), path).toBe(200);
   return page;
 }
-
-// Runs in the page (no DOM lib in this tsconfig, so it is a string): every table cell whose
-// content is cut (wider than its box) or that ends right of the viewport, or that sits in a
-// table wider than the box around it, described for the failure message.
-const CLIPPED_CELLS = `(() => {
-  const out = [];
-  const vw = document.documentElement.clientWidth;
-  for (const table of document.querySelectorAll("table")) {
-    if (table.closest("details:not([open])")) continue;
-    const box = table.parentElement.getBoundingClientRect();
-    const t = table.getBoundingClientRect();
-    if (t.right > box.right + 0.5) out.push("table " + (table.id || "?") + " overflows its box by " + Math.round(t.right - box.right) + " px");
-    for (const cell of table.querySelectorAll("th, td")) {
-      const r = cell.getBoundingClientRect();
-      const what = (table.id || "?") + ": " + cell.textContent.trim().slice(0, 40);
-      if (cell.scrollWidth > cell.clientWidth + 1) out.push(what + " cut by " + (cell.scrollWidth - cell.clientWidth) + " px");
-      if (r.right > vw + 0.5) out.push(what + " ends at " + Math.round(r.right) + " px of " + vw);
-    }
-  }
-  return out;
-})()`;
 
 describe("report pages on the full suite's 52 metrics", () => {
   it.each(PAGES)("clips no table cell at 1280 px: %s", async (path) => {

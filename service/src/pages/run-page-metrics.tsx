@@ -64,7 +64,9 @@ export const MetricsSection: FC<{
                     : "n/a"}
                   {r.confirmation ? (
                     <div class="muted">
-                      {r.confirmation.pairs} A/B pairs: {formatPercent(r.confirmation.percent)} (
+                      {r.confirmation.pairs} A/B pairs:
+                      <br />
+                      {formatPercent(r.confirmation.percent)} (
                       {formatPercent(r.confirmation.lowerPercent)} …{" "}
                       {formatPercent(r.confirmation.upperPercent)})
                     </div>
@@ -76,7 +78,13 @@ export const MetricsSection: FC<{
                     : `±${formatMde(r.mdePct)} %${r.mdeAssumed ? "*" : ""}`}
                 </td>
                 <td>
-                  <Badge value={r.outcome} />
+                  {r.words ? (
+                    <span class={`badge words b-${r.words.label}`} data-outcome={r.outcome ?? ""}>
+                      {r.words.text}
+                    </span>
+                  ) : (
+                    <Badge value={r.outcome} />
+                  )}
                 </td>
                 <td class="wrap">
                   {r.reason ?? ""}

@@ -16,6 +16,7 @@ function row(key: string, outcome: string | null, gated: boolean, percent?: numb
         ? null
         : { percent, lowerPercent: percent - 1, upperPercent: percent + 1 },
     outcome,
+    words: null,
     reason: null,
     thresholdPct: 5,
     mdePct: null,

@@ -481,6 +481,20 @@ describe("reference cluster gRPC services, through our typed clients", () => {
         cluster.faults.deviceDown = null;
       }
     });
+
+    it("grpcDelayMs holds every unary call that long before it answers", async () => {
+      const c = at(tensors, 0);
+      cluster.faults.grpcDelayMs = 60;
+      try {
+        const t0 = performance.now();
+        const res = await callUnary(c, c.HealthCheck, { device_id: "probe" });
+        // A timer never fires early: the lower bound holds however loaded the machine is.
+        expect(performance.now() - t0).toBeGreaterThanOrEqual(59);
+        expect(res.healthy).toBe(true);
+      } finally {
+        cluster.faults.grpcDelayMs = 0;
+      }
+    });
   });
 
   it("Shutdown answers, then the device is down for everything else", async () => {

@@ -57,7 +57,10 @@ export function serveUnary<Req, Res>(
     const run = async (): Promise<Init<Res>> => {
       checkDeviceUp(state, device);
       device.requestsProcessed += 1;
-      return fn(call.request, signalOf(state, call));
+      const signal = signalOf(state, call);
+      const delayMs = state.faults.grpcDelayMs;
+      if (delayMs > 0) await sleepFor(state, delayMs, signal);
+      return fn(call.request, signal);
     };
     run().then(
       (response) => callback(null, response),

@@ -7,9 +7,11 @@ import { startLlamaLikeServer, type LlamaLikeServer } from "../testing/index.js"
 import { runCli } from "./run-cli.js";
 
 // `--sweep` against a llama.cpp-like server with 2 slots: a request beyond the second waits a
-// whole answer (4 tokens × 200 ms, a lower bound the server's sleeps guarantee) for a slot, so
-// its TTFT is ≥ 600 ms, against ~5 ms with a free slot. With TTFT ≤ 400 ms as the SLO the
-// capacity is 2, with room for a loaded machine's scheduling delays on the passing side.
+// whole streamed answer (5 ms prompt + 3 gaps × 300 ms between its 4 tokens, a lower bound the
+// server's sleeps guarantee) for a slot, so its TTFT is ≥ 905 ms, against ~5 ms with a free slot.
+// With TTFT ≤ 750 ms as the SLO the capacity is 2: the failing side is above the SLO by the
+// server's sleeps alone, and the passing side leaves ~745 ms to a loaded machine's scheduling
+// delays, far more than the 400 ms SLO beside 200 ms tokens did.
 
 let server: LlamaLikeServer;
 let dir: string;
@@ -19,7 +21,7 @@ beforeAll(async () => {
     loadingAnswers: 0,
     slots: 2,
     maxTokens: 4,
-    tokenMs: 200,
+    tokenMs: 300,
     promptMs: 5,
   });
   dir = await mkdtemp(join(tmpdir(), "mlxbench-sweep-"));
@@ -43,7 +45,7 @@ async function cli(args: string[]): Promise<{ code: number; err: string }> {
 describe("mlxbench comprehensive --sweep (capacity at SLO)", () => {
   it(
     "finds the highest concurrency meeting the SLO and reports it",
-    { timeout: 60_000 },
+    { timeout: 120_000 },
     async () => {
       const outputDir = join(dir, "sweep");
       const { code } = await cli([
@@ -57,7 +59,7 @@ describe("mlxbench comprehensive --sweep (capacity at SLO)", () => {
         "--quick",
         "--sweep",
         "--slo",
-        "ttft_ms=400",
+        "ttft_ms=750",
         "--tensor-iterations",
         "2",
         "--inference-iterations",

@@ -6,6 +6,11 @@ export interface CommunicationOptions {
   /** The cluster's HTTP API, to find every device's gRPC address; without it only `server` is measured. */
   apiUrl?: string;
   quick: boolean;
+  /**
+   * Start a bare grpc-js server on loopback and measure the same call against it (default true;
+   * only when `server` is a loopback address): readiness judges the cluster's gRPC against it.
+   */
+  grpcReference?: boolean;
 }
 
 /** Deadline of one gRPC call; large transfers get three times as long. */

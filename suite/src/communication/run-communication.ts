@@ -24,6 +24,17 @@ import { measureChannelEstablishment } from "./measure-channel-establishment.js"
 import { measureGzip } from "./measure-gzip.js";
 import { measureRoundTrips } from "./measure-round-trips.js";
 import { measureTransfer } from "./measure-transfer.js";
+import {
+  startGrpcReferenceServer,
+  type GrpcReferenceServer,
+} from "./start-grpc-reference-server.js";
+import { isLoopbackTarget } from "../assess-readiness.js";
+
+/**
+ * Round trips per device at least (a quick run's 10 iterations are too few for a median on a
+ * shared machine; 50 interleaved pairs take ~0.3 s on loopback).
+ */
+const ROUND_TRIP_MIN_SAMPLES = 50;
 
 /**
  * gRPC communication of the cluster: channel establishment, warm unary round trip against the raw
@@ -60,15 +71,36 @@ export async function runCommunication(
   try {
     // 2+3. round trips and overhead, on the server and on every other device
     const targets = await listRoundTripTargets(opts.server, opts.apiUrl, warnings);
+    // On loopback gRPC is judged against what it costs here: a bare grpc-js server beside the cluster.
+    const reference =
+      (opts.grpcReference ?? true) && isLoopbackTarget(opts.server)
+        ? await startGrpcReferenceServer().catch((err: unknown) => {
+            warnings.push(
+              `no gRPC reference on loopback (${describeError(err)}): the time gRPC adds is judged against the fixed bound instead`,
+            );
+            return null;
+          })
+        : null;
     const roundTrips: RoundTripFigures[] = [];
-    for (const t of targets) {
-      try {
-        roundTrips.push(
-          await measureRoundTrips(t.deviceId, t.target, opts.iterations, now, services),
-        );
-      } catch (err) {
-        errors.push(`round trip ${t.deviceId} (${t.target}): ${describeError(err)}`);
+    try {
+      for (const t of targets) {
+        try {
+          roundTrips.push(
+            await measureRoundTrips(
+              t.deviceId,
+              t.target,
+              Math.max(opts.iterations, ROUND_TRIP_MIN_SAMPLES),
+              now,
+              services,
+              reference && isLoopbackTarget(t.target) ? reference.target : undefined,
+            ),
+          );
+        } catch (err) {
+          errors.push(`round trip ${t.deviceId} (${t.target}): ${describeError(err)}`);
+        }
       }
+    } finally {
+      await stopReference(reference);
     }
     const primary = roundTrips[0];
     if (primary && primary.target === (targets[0]?.target ?? "")) {
@@ -123,4 +155,8 @@ export async function runCommunication(
     tensors.close();
     comm.close();
   }
+}
+
+function stopReference(reference: GrpcReferenceServer | null): Promise<void> {
+  return reference ? reference.stop() : Promise.resolve();
 }

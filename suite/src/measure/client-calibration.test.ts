@@ -40,7 +40,14 @@ describe("assessCalibration", () => {
 
   it.each([
     ["a lag under the floor, though most of a tiny ITL", { stampLagMs: ms(4.9), itlMs: ms(2) }],
-    ["a lag over the floor, small beside ITL and TTFT", { stampLagMs: ms(8), itlMs: ms(20) }],
+    ["a lag over the floor, small beside ITL and TTFT", { stampLagMs: ms(8), itlMs: ms(40) }],
+    // The demo on a quiet 2-core machine: stamp lag p99 7.9 ms beside a median ITL of 7.85 ms
+    // (the earlier line fired at 101 %) and an ITL p99 of 60 ms. Against the sim's written
+    // timestamps such loads reported the median ITL within 0.4 ms (docs/metrics.md).
+    [
+      "a lag as long as the median gap but small beside the ITL p99",
+      { stampLagMs: ms(7.9), itlMs: summarize([...Array<number>(97).fill(7.85), 60, 60, 60]) },
+    ],
     [
       "a dispatch lag over the floor, small beside TTFT",
       { dispatchLagMs: ms(20), ttftMs: ms(100) },
@@ -59,19 +66,19 @@ describe("assessCalibration", () => {
 
   it.each([
     [
-      "stamp lag > 50% of ITL",
+      "stamp lag > 25% of the ITL p99",
       { stampLagMs: ms(CLIENT_LIMITS.floorMs + 6), itlMs: ms(20) },
-      /stamp lag p99 \(reader thread\) 11\.0 ms is 55% of the median ITL 20\.00 ms/,
+      /stamp lag p99 \(reader thread\) 11\.0 ms is 55% of the ITL p99 20\.00 ms/,
     ],
     [
-      "stamp lag > 25% of TTFT",
+      "stamp lag > 25% of the TTFT p99",
       { stampLagMs: ms(9), itlMs: ms(40), ttftMs: ms(30) },
-      /stamp lag p99 \(reader thread\) 9\.0 ms is 30% of the median TTFT/,
+      /stamp lag p99 \(reader thread\) 9\.0 ms is 30% of the TTFT p99/,
     ],
     [
       "main-thread stamp lag",
       { readIn: "main" as const, stampLagMs: ms(15), itlMs: ms(10) },
-      /stamp lag p99 \(main thread\) 15\.0 ms is 150% of the median ITL/,
+      /stamp lag p99 \(main thread\) 15\.0 ms is 150% of the ITL p99/,
     ],
     [
       "dispatch lag > 25% of TTFT",

@@ -20,15 +20,18 @@ export interface ClientCalibration {
 /**
  * Where the client's own delay becomes a real share of what it reports (docs/metrics.md, "Client
  * calibration"). A lag fires only when it is above an absolute floor (below it, against the sim's
- * written timestamps, the stamp error stayed under the raw reader's) and a share of the figure it blurs.
+ * written timestamps, the stamp error stayed under the raw reader's) and a share of the figure it
+ * can move: a late stamp leaves the median gap where it was (it lengthens one gap and shortens the
+ * next) but can lengthen the longest gaps, and a late first stamp the longest TTFTs, by up to the
+ * lag, so the stamp lag is set against the ITL p99 and the TTFT p99 the report shows.
  */
 export const CLIENT_LIMITS = {
   /** Below this a lag p99 never fires: the stamp error it causes is within a bare reader's. */
   floorMs: 5,
-  /** Stamp lag p99 as a share of the median ITL: one late stamp moves two gaps by that much. */
-  stampLagShareOfItl: 0.5,
-  /** Stamp lag p99 as a share of the median TTFT. */
-  stampLagShareOfTtft: 0.25,
+  /** Stamp lag p99 as a share of the ITL p99: up to that share of the reported p99 may be the client's. */
+  stampLagShareOfItlP99: 0.25,
+  /** Stamp lag p99 as a share of the TTFT p99. */
+  stampLagShareOfTtftP99: 0.25,
   /** Dispatch lag p99 as a share of the median TTFT, which it inflates one to one. */
   dispatchLagShareOfTtft: 0.25,
 } as const;
@@ -106,15 +109,15 @@ export function assessCalibration(input: CalibrationInput): ClientCalibration {
   const where = input.readIn === "thread" ? "reader thread" : "main thread";
   if (stampLagMs !== null && stampLagMs.p99 > floor) {
     const lag = stampLagMs.p99;
-    const itlShare = share(lag, itlMs);
-    const ttftShare = share(lag, ttftMs);
-    if (itlShare > CLIENT_LIMITS.stampLagShareOfItl)
+    const itlShare = shareOfP99(lag, itlMs);
+    const ttftShare = shareOfP99(lag, ttftMs);
+    if (itlShare > CLIENT_LIMITS.stampLagShareOfItlP99)
       reasons.push(
-        `stamp lag p99 (${where}) ${lag.toFixed(1)} ms is ${pct(itlShare)}% of the median ITL ${median(itlMs)} ms`,
+        `stamp lag p99 (${where}) ${lag.toFixed(1)} ms is ${pct(itlShare)}% of the ITL p99 ${p99(itlMs)} ms`,
       );
-    else if (ttftShare > CLIENT_LIMITS.stampLagShareOfTtft)
+    else if (ttftShare > CLIENT_LIMITS.stampLagShareOfTtftP99)
       reasons.push(
-        `stamp lag p99 (${where}) ${lag.toFixed(1)} ms is ${pct(ttftShare)}% of the median TTFT ${median(ttftMs)} ms`,
+        `stamp lag p99 (${where}) ${lag.toFixed(1)} ms is ${pct(ttftShare)}% of the TTFT p99 ${p99(ttftMs)} ms`,
       );
   }
   if (dispatchLagMs !== null && dispatchLagMs.p99 > floor) {
@@ -151,6 +154,16 @@ function describeMachine(machine: CalibrationInput["machine"]): string {
 function share(lagMs: number, of: Stats | null): number {
   if (of === null || of.p50 <= 0) return 0;
   return lagMs / of.p50;
+}
+
+/** lag ÷ the p99 it can lengthen; 0 without one. */
+function shareOfP99(lagMs: number, of: Stats | null): number {
+  if (of === null || of.p99 <= 0) return 0;
+  return lagMs / of.p99;
+}
+
+function p99(s: Stats | null): string {
+  return s === null ? "n/a" : s.p99.toFixed(2);
 }
 
 function pct(share: number): string {

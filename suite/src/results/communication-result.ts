@@ -11,6 +11,18 @@ export interface RoundTripFigures {
   tcpConnectMs: number;
   overheadPct: number;
   category: OverheadCategory;
+  /**
+   * The same call and PING to a bare grpc-js server with no-op handlers on loopback, measured
+   * sample by sample between the device's: what gRPC itself costs on this machine. Absent when no
+   * reference ran (a remote target is judged by the contract's percentage).
+   */
+  reference?: GrpcReferenceFigures;
+}
+
+export interface GrpcReferenceFigures {
+  target: string;
+  unaryRttMs: number[];
+  rawRttMs: number[];
 }
 
 export interface TransferPoint {
