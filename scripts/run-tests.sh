@@ -21,7 +21,6 @@ record() {
 }
 
 timed_log=$(mktemp)
-trap 'rm -f "$timed_log"' EXIT
 npx vitest run "$TIMED" "$@" >"$timed_log" 2>&1 &
 timed_pid=$!
 trap 'kill "$timed_pid" 2>/dev/null; rm -f "$timed_log"' EXIT
