@@ -8,7 +8,7 @@
 // - the cluster's side: the tokens per second the sim generated (by its own generatedAt), how far
 //   its decode steps overran their modelled time (its own CPU), and how full the client kept it
 //   (mean requests in the sim between the first receive and the last completion ÷ 24).
-// `npm run bench:demo-client -- --time-scale 0.1 --repetitions 3` (the demo's defaults). Prints
+// `npm run bench:demo-client -- --time-scale 0.5 --repetitions 3` (the demo's settings). Prints
 // one line per load and a RESULT line per mode.
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -18,7 +18,7 @@ import { percentile, runLoad, type LoadResult, type RequestRecord } from "../src
 
 const { values } = parseArgs({
   options: {
-    "time-scale": { type: "string", default: "0.1" },
+    "time-scale": { type: "string", default: "0.5" },
     repetitions: { type: "string", default: "3" },
     concurrency: { type: "string", default: "24" },
     "requests-per-stream": { type: "string", default: "2" },

@@ -4,6 +4,7 @@ import {
   clusterBatchLimit,
   decodeStepCost,
   prefillCost,
+  prefillStepCost,
   type TimingModel,
 } from "./timing-model.js";
 
@@ -66,7 +67,8 @@ export interface EngineStats {
 
 /**
  * Continuous batching over the pipeline: each step admits waiting sequences up to the batch limit
- * (their prefill lengthens that step, as in engines without chunked prefill), then every active
+ * (their prefills, pipelined through the stages, lengthen that step, as in engines without chunked
+ * prefill), then every active
  * sequence gains one token. Steps are scheduled on absolute clock targets, so timer lateness never
  * accumulates into the modelled rate.
  */
@@ -146,9 +148,15 @@ export class BatchEngine {
           const prefill = prefillCost(model, devices, seq.request.promptTokens);
           seq.summary.prefillMs = prefill.totalMs * factor;
           seq.summary.communicationMs += prefill.communicationMs * factor;
-          stepMs += prefill.totalMs * factor;
-          communicationMs += prefill.communicationMs * factor;
         }
+        // The admitted prompts flow through the pipeline's stages one after another.
+        const prefills = prefillStepCost(
+          model,
+          devices,
+          admitted.map((seq) => seq.request.promptTokens),
+        );
+        stepMs += prefills.totalMs * factor;
+        communicationMs += prefills.communicationMs * factor;
 
         target += stepMs;
         await clock.sleepUntil(target, this.stopController.signal);

@@ -3,6 +3,7 @@ export {
   clusterBatchLimit,
   decodeStepCost,
   prefillCost,
+  prefillStepCost,
   hopMs,
   stageMs,
   forwardShardMs,

@@ -7,6 +7,8 @@ import {
   DEFAULT_TIMING,
   clusterBatchLimit,
   decodeStepCost,
+  prefillCost,
+  prefillStepCost,
   shardLayers,
   splitEvenly,
   validateTimingModel,
@@ -178,5 +180,29 @@ describe("timing model: determinism, noise and slowdown", () => {
     const stopped = generateCompletion({ seed: 1, prompt: "hi", maxTokens: 500, stop: [third] });
     expect(stopped.tokens.length).toBeLessThanOrEqual(2);
     expect(stopped.finishReason).toBe("stop");
+  });
+});
+
+describe("timing model: prefills pipelined through the stages", () => {
+  it("costs one prompt exactly what prefillCost says, and adds prompts up on one device", () => {
+    expect(prefillStepCost(DEFAULT_TIMING, 3, [40])).toEqual(prefillCost(DEFAULT_TIMING, 3, 40));
+    const one = prefillCost(DEFAULT_TIMING, 1, 40).totalMs;
+    expect(prefillStepCost(DEFAULT_TIMING, 1, [40, 40, 40]).totalMs).toBeCloseTo(3 * one, 9);
+  });
+
+  it("runs three prompts on three devices in five stage-times, not three whole prefills", () => {
+    const single = prefillCost(DEFAULT_TIMING, 3, 90);
+    const three = prefillStepCost(DEFAULT_TIMING, 3, [90, 90, 90]);
+    const computeMs = single.totalMs - single.communicationMs;
+    expect(three.communicationMs).toBeCloseTo(single.communicationMs, 9);
+    expect(three.totalMs - three.communicationMs).toBeCloseTo((5 / 3) * computeMs, 9);
+  });
+
+  it("lets a full 3-device pipeline reach ≥ 2.5× one device on short completions (it held at ~2×)", async () => {
+    const one = await runBatch(1, 24, 48);
+    const three = await runBatch(3, 24, 48);
+    const ratio = one.makespanMs / three.makespanMs;
+    expect(ratio).toBeGreaterThanOrEqual(2.5);
+    expect(ratio).toBeLessThan(3);
   });
 });

@@ -3,6 +3,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assessReadiness, judgeGrpcOverhead } from "../assess-readiness.js";
 import { silentProgress, systemClock } from "../deps.js";
+import { grpcFigure } from "../report/markdown/executive-summary.js";
 import type { CommunicationResult } from "../results/index.js";
 import { measureRoundTrips } from "./measure-round-trips.js";
 import { runCommunication } from "./run-communication.js";
@@ -46,8 +47,13 @@ describe("gRPC judged against a bare grpc-js server measured in the same run", (
       for (const x of xs) expect(x).toBeGreaterThan(0);
     }
     expect(rt.reference?.rawRttMs).toHaveLength(12);
-    // The healthy cluster is judged against the reference (whatever the verdict on this machine).
+    // The healthy cluster is judged against the reference (whatever the verdict on this machine),
+    // and the executive summary shows that comparison, not the loopback percentage.
     expect(judgeGrpcOverhead(rt).line).toMatch(/× the .* ms a bare grpc-js server adds/);
+    expect(grpcFigure(rt)[1]).toMatch(/^[\d.]+ ms \/ [\d.]+ ms \([\d.]+×\)$/);
+    expect(grpcFigure({ ...rt, reference: undefined } as never)[0]).toBe(
+      "gRPC overhead over raw TCP",
+    );
   });
 
   it("fails a cluster whose gRPC handlers are held 25 ms a call", async () => {

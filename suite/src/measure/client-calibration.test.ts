@@ -40,7 +40,7 @@ describe("assessCalibration", () => {
 
   it.each([
     ["a lag under the floor, though most of a tiny ITL", { stampLagMs: ms(4.9), itlMs: ms(2) }],
-    ["a lag over the floor, small beside ITL and TTFT", { stampLagMs: ms(8), itlMs: ms(40) }],
+    ["a lag over the floor, small beside ITL and TTFT", { stampLagMs: ms(8), itlMs: ms(20) }],
     // The demo on a quiet 2-core machine: stamp lag p99 7.9 ms beside a median ITL of 7.85 ms
     // (the earlier line fired at 101 %) and an ITL p99 of 60 ms. Against the sim's written
     // timestamps such loads reported the median ITL within 0.4 ms (docs/metrics.md).
@@ -66,7 +66,7 @@ describe("assessCalibration", () => {
 
   it.each([
     [
-      "stamp lag > 25% of the ITL p99",
+      "stamp lag > 50% of the ITL p99",
       { stampLagMs: ms(CLIENT_LIMITS.floorMs + 6), itlMs: ms(20) },
       /stamp lag p99 \(reader thread\) 11\.0 ms is 55% of the ITL p99 20\.00 ms/,
     ],

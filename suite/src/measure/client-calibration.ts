@@ -28,9 +28,13 @@ export interface ClientCalibration {
 export const CLIENT_LIMITS = {
   /** Below this a lag p99 never fires: the stamp error it causes is within a bare reader's. */
   floorMs: 5,
-  /** Stamp lag p99 as a share of the ITL p99: up to that share of the reported p99 may be the client's. */
-  stampLagShareOfItlP99: 0.25,
-  /** Stamp lag p99 as a share of the TTFT p99. */
+  /**
+   * Stamp lag p99 as a share of the ITL p99. A late stamp lengthens one gap and shortens the next;
+   * under the ground truth the reported ITL p99 was off by at most half the stamp lag, so at half
+   * the p99 up to a quarter of it may be the client's.
+   */
+  stampLagShareOfItlP99: 0.5,
+  /** Stamp lag p99 as a share of the TTFT p99: a late first stamp adds one to one, so a quarter. */
   stampLagShareOfTtftP99: 0.25,
   /** Dispatch lag p99 as a share of the median TTFT, which it inflates one to one. */
   dispatchLagShareOfTtft: 0.25,

@@ -20,6 +20,7 @@ export function renderCommunicationReport(c: CommunicationResult, chart?: string
     "",
     "Raw TCP round trip: an HTTP/2 PING on a bare TCP socket to the same host:port (no gRPC, protobuf or handler).",
     "Overhead % = (gRPC round trip − raw TCP round trip) / raw × 100; LOW < 10, MODERATE < 25, HIGH < 50, else VERY_HIGH.",
+    "On loopback the same call and PING go to a bare grpc-js server with no-op handlers, measured between the device's (the bare server columns): readiness judges the time the device's gRPC adds against the time gRPC itself adds on this machine.",
     "",
     c.roundTrips.length
       ? table(
@@ -32,6 +33,8 @@ export function renderCommunicationReport(c: CommunicationResult, chart?: string
             "TCP connect (ms)",
             "overhead",
             "category",
+            "bare server unary p50 (ms)",
+            "bare server raw p50 (ms)",
           ],
           c.roundTrips.map((r) => [
             r.deviceId,
@@ -42,6 +45,8 @@ export function renderCommunicationReport(c: CommunicationResult, chart?: string
             num(r.tcpConnectMs, 2),
             `${num(r.overheadPct, 0)} %`,
             r.category,
+            r.reference ? num(computeMedian(r.reference.unaryRttMs), 3) : "n/a",
+            r.reference ? num(computeMedian(r.reference.rawRttMs), 3) : "n/a",
           ]),
         )
       : "No round trip could be measured (see errors).",

@@ -1,7 +1,7 @@
 import type { RunResult } from "@mlxbench/proto";
-import type { ReadinessAssessment } from "../../assess-readiness.js";
+import { judgeGrpcOverhead, type ReadinessAssessment } from "../../assess-readiness.js";
 import { computeMedian } from "@mlxbench/verdict/stats";
-import type { SuiteReports } from "../../results/index.js";
+import type { RoundTripFigures, SuiteReports } from "../../results/index.js";
 import { bullets, num, pct, table } from "./format.js";
 
 const VERDICT_LINE: Record<RunResult["readiness"]["verdict"], string> = {
@@ -64,8 +64,7 @@ export function renderExecutiveSummary(
     );
   }
   const rt = reports.communication?.roundTrips[0];
-  if (rt)
-    figures.push(["gRPC overhead over raw TCP", `${num(rt.overheadPct, 0)} % (${rt.category})`]);
+  if (rt) figures.push(grpcFigure(rt));
 
   const recommendations: string[] = [];
   if (readiness.critical.length)
@@ -83,7 +82,7 @@ export function renderExecutiveSummary(
     recommendations.push(
       "Configure a single-device target (cluster.single-device in .mlxbench.yml) so scaling is measured, not assumed.",
     );
-  if (rt && rt.category !== "LOW" && rt.category !== "MODERATE") {
+  if (rt && !judgeGrpcOverhead(rt).ok) {
     recommendations.push(
       "gRPC costs a large share of a round trip: batch small tensors or keep streams open between devices.",
     );
@@ -164,4 +163,24 @@ export function describeSource(s: RunResult["source"]): string {
     s.pullRequest ? `PR #${s.pullRequest}` : undefined,
   ].filter(Boolean);
   return `Commit \`${s.commit.slice(0, 12)}\`${where.length ? ` (${where.join(", ")})` : ""}`;
+}
+
+/**
+ * The gRPC row of the key figures: with a bare grpc-js reference measured beside the cluster, the
+ * time each adds per call and their ratio (what readiness judged); otherwise the contract's percentage.
+ */
+export function grpcFigure(rt: RoundTripFigures): [string, string] {
+  const unary = computeMedian(rt.unaryRttMs);
+  const raw = computeMedian(rt.rawRttMs);
+  const refUnary = rt.reference ? computeMedian(rt.reference.unaryRttMs) : null;
+  const refRaw = rt.reference ? computeMedian(rt.reference.rawRttMs) : null;
+  if (unary !== null && raw !== null && refUnary !== null && refRaw !== null) {
+    const added = unary - raw;
+    const refAdded = refUnary - refRaw;
+    return [
+      "gRPC time added per call (cluster / bare grpc-js server on this machine)",
+      `${num(added, 2)} ms / ${num(refAdded, 2)} ms (${num(added / refAdded, 2)}×)`,
+    ];
+  }
+  return ["gRPC overhead over raw TCP", `${num(rt.overheadPct, 0)} % (${rt.category})`];
 }
