@@ -1,31 +1,15 @@
 import type { ComponentOutcome, Readiness } from "@mlxbench/proto";
-import { computeMedian } from "@mlxbench/verdict/stats";
 import type {
   CommunicationResult,
   ComprehensiveResult,
   CompareResult,
   ValidationResult,
 } from "./results/index.js";
+import { THRESHOLDS } from "./readiness-thresholds.js";
+import { judgeGrpcOverhead } from "./judge-grpc-overhead.js";
 
-/** The seed README's thresholds. */
-export const THRESHOLDS = {
-  throughputImprovement: 1.5,
-  scalingEfficiencyPct: 70,
-  successRate: 0.95,
-  grpcOverheadPct: 25,
-  /** Below this raw TCP round trip (ms) the link is loopback-fast: a percentage of it says little. */
-  fastLinkRawRttMs: 0.2,
-  /**
-   * On such a link without a reference measured, gRPC is judged by the time it adds to a call
-   * (ms), not by a percentage. An uncalibrated bound: the reference below replaces it.
-   */
-  grpcAddedMsPerCall: 1,
-  /**
-   * On loopback, the time the cluster's gRPC adds to a call may be at most this many times what a
-   * bare grpc-js server with a no-op handler adds in the same run (docs/suite.md, "gRPC overhead").
-   */
-  grpcAddedVsReference: 1.5,
-} as const;
+export { THRESHOLDS } from "./readiness-thresholds.js";
+export { isLoopbackTarget, judgeGrpcOverhead } from "./judge-grpc-overhead.js";
 
 export interface ReadinessInput {
   /** The cluster never answered: nothing could be measured. */
@@ -185,65 +169,6 @@ export function assessReadiness(input: ReadinessInput): ReadinessAssessment {
     exitCode,
     successRate: counts,
   };
-}
-
-/**
- * gRPC's overhead over raw TCP. On a fast link (raw round trip under 0.2 ms, e.g. loopback) a
- * fixed cost of HTTP/2 framing is hundreds of percent of almost nothing, so the time added per call
- * is judged: against a bare grpc-js server measured beside the cluster when there is one (at most
- * 1.5× what it adds), else against a fixed 1 ms. On a real network by the seed's percentage (< 25 %).
- */
-export function judgeGrpcOverhead(rt: {
-  overheadPct: number;
-  category: string;
-  unaryRttMs: readonly number[];
-  rawRttMs: readonly number[];
-  /** host:port measured; a loopback address is judged as loopback however slow a loaded machine made it. */
-  target?: string;
-  /** The same call and PING to a bare grpc-js server on loopback, in the same run. */
-  reference?: { unaryRttMs: readonly number[]; rawRttMs: readonly number[] };
-}): { ok: boolean; line: string } {
-  const unary = computeMedian([...rt.unaryRttMs]);
-  const raw = computeMedian([...rt.rawRttMs]);
-  const measured = `unary ${fmt(unary)} ms vs raw TCP ${fmt(raw)} ms`;
-  const onLoopback = rt.target !== undefined && isLoopbackTarget(rt.target);
-  if (unary !== null && raw !== null && (onLoopback || raw < THRESHOLDS.fastLinkRawRttMs)) {
-    const added = unary - raw;
-    const why = onLoopback
-      ? `${rt.target ?? ""} is loopback`
-      : `a raw round trip under ${THRESHOLDS.fastLinkRawRttMs} ms is loopback-fast`;
-    const refUnary = rt.reference ? computeMedian([...rt.reference.unaryRttMs]) : null;
-    const refRaw = rt.reference ? computeMedian([...rt.reference.rawRttMs]) : null;
-    if (refUnary !== null && refRaw !== null && refUnary - refRaw > 0) {
-      const refAdded = refUnary - refRaw;
-      const ratio = added / refAdded;
-      const limit = THRESHOLDS.grpcAddedVsReference;
-      const line = `gRPC adds ${fmt(added)} ms per call, ${ratio.toFixed(2)}× the ${fmt(refAdded)} ms a bare grpc-js server adds on this machine (${measured}; the bare server: unary ${fmt(refUnary)} ms vs raw TCP ${fmt(refRaw)} ms, measured between the cluster's calls; ${why})`;
-      return ratio <= limit
-        ? { ok: true, line: `${line} ≤ ${limit}×` }
-        : {
-            ok: false,
-            line: `${line}, above ${limit}×: the cluster's gRPC path costs more per call than gRPC itself`,
-          };
-    }
-    const line = `gRPC adds ${fmt(added)} ms per call (${measured}; ${why}, so the added time is judged, not the ${rt.overheadPct.toFixed(0)} %; no bare gRPC reference measured, so against a fixed bound)`;
-    return added < THRESHOLDS.grpcAddedMsPerCall
-      ? { ok: true, line: `${line} < ${THRESHOLDS.grpcAddedMsPerCall} ms` }
-      : { ok: false, line: `${line}, not below ${THRESHOLDS.grpcAddedMsPerCall} ms` };
-  }
-  const line = `gRPC overhead ${rt.overheadPct.toFixed(0)} % (${rt.category}; ${measured})`;
-  return rt.overheadPct < THRESHOLDS.grpcOverheadPct
-    ? { ok: true, line: `${line} < ${THRESHOLDS.grpcOverheadPct} %` }
-    : { ok: false, line: `${line}, not below ${THRESHOLDS.grpcOverheadPct} %` };
-}
-
-/** 127.0.0.0/8, ::1 or localhost: no network between client and server. */
-export function isLoopbackTarget(target: string): boolean {
-  const host = target
-    .replace(/:\d+$/, "")
-    .replace(/^\[(.*)\]$/, "$1")
-    .toLowerCase();
-  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** One line per kind of calibration warning (each load repeats it with its own figures): the worst one and a count. */

@@ -419,7 +419,7 @@ describe("the run page's verdict", () => {
     expect(html).toContain("Detectable");
     const e2eRow = /<tr data-metric="inference.e2e_ms">([\s\S]*?)<\/tr>/.exec(html)?.[1] ?? "";
     expect(e2eRow).toMatch(/±\d+(\.\d)? %/);
-    expect(e2eRow).toMatch(/6 A\/B pairs: \+\d/);
+    expect(e2eRow).toMatch(/6 A\/B pairs:(<br ?\/?>|\s)*\+\d/);
     expect(html).toMatch(/<dt>Screen<\/dt>/);
     expect(html).toMatch(
       /<dt>Confirmation<\/dt>[\s\S]*6 A\/B pairs of the merge-base and this commit/,
