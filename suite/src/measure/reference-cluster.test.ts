@@ -2,6 +2,7 @@ import { startReferenceCluster, type ReferenceCluster } from "@mlxbench/sim";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { assessCalibration } from "./client-calibration.js";
 import { runLoad } from "./run-load.js";
+import { summarize } from "./summarize.js";
 import { sendChatCompletion } from "./send-chat-completion.js";
 import { startResourceSampler } from "./resource-sampler.js";
 import type { RequestRecord } from "./request-record.js";
@@ -83,7 +84,13 @@ describe("against the reference cluster", () => {
       warmupRequests: 2,
     }).finally(() => paced.stop());
     expect(result.metrics.successRate).toBe(1);
-    expect(result.metrics.itlMs?.p50 ?? 0).toBeGreaterThan(20);
+    // The pace is the sim's modelled one (its ground truth), not the client-observed ITL: a
+    // loaded machine delays the sim's writes, which then catch up in bursts and shrink the gaps.
+    const modelledStepMs = result.records.flatMap((r) =>
+      (paced.groundTruth(r.completionId ?? "")?.tokens ?? []).slice(1).map((t) => t.modelledMs),
+    );
+    expect(modelledStepMs.length).toBeGreaterThan(0);
+    expect(summarize(modelledStepMs)?.p50 ?? 0).toBeGreaterThan(20);
     const c = result.calibration;
     expect(c.readIn).toBe("thread");
     expect(c.stampLagMs?.count).toBeGreaterThan(0);
