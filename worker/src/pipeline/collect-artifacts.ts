@@ -33,14 +33,18 @@ export async function filesUnder(dir: string, base: string = dir): Promise<RunAr
   }));
 }
 
-/** The charts among the artifacts, as links into the run's archive page. */
+/**
+ * The run's own charts among the artifacts, as links into the run's archive page. The A/B pairs'
+ * charts (confirmation/pair-NN-…) stay in the archive and on the run page's file list: six pairs
+ * put 48 more links on the comment's one Charts line.
+ */
 export function chartLinks(
   artifacts: readonly RunArtifact[],
   runUrl: string | undefined,
 ): { label: string; url: string }[] {
   if (!runUrl) return [];
   return artifacts
-    .filter((a) => a.path.endsWith(".png"))
+    .filter((a) => a.path.endsWith(".png") && !a.path.startsWith("confirmation/"))
     .map((a) => ({
       label:
         a.path

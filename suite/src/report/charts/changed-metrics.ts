@@ -1,4 +1,5 @@
 import type { MetricVerdict, RunResult } from "@mlxbench/proto";
+import { decidingInterval } from "@mlxbench/verdict";
 import type { BaselineVsRunInput } from "./baseline-vs-run-chart.js";
 
 // Which metrics get a baseline-vs-run chart, in which order, and the chart's input from the
@@ -36,7 +37,8 @@ export function baselineVsRunInputOf(
     outcome: m.outcome,
     baselineSamples: base.samples,
     currentSamples: cur.samples,
-    change: m.change,
+    // The interval the decision used (the A/B pairs' when they ran), as the label beside it says.
+    change: decidingInterval(m) ?? m.change,
     thresholdPct: m.thresholdPct,
   };
 }
