@@ -17,7 +17,7 @@ import { createFixtureRepo } from "../src/checkout/test-support.js";
 import { runJob } from "../src/pipeline/index.js";
 import { makeJob } from "../src/pipeline/recorded-runs.test-support.js";
 import { mechanicsConfigYaml, simConfigYaml, simPorts } from "../src/pipeline/test-support.js";
-import { createPipelineDeps, loadWorkerConfig } from "../src/queue/index.js";
+import { createLocalDeps } from "../test/create-local-deps.js";
 
 const steps: { at: number; step: string }[] = [];
 const sink = new Writable({
@@ -45,25 +45,12 @@ try {
       ? simConfigYaml({ ...ports, inferenceIterations: 10 })
       : mechanicsConfigYaml(ports);
   const sha = await origin.commit({ ".mlxbench.yml": yaml }, "main");
-  const deps = createPipelineDeps(
-    loadWorkerConfig({
-      ARCHIVE_BUCKET: s3.bucket,
-      S3_ENDPOINT: s3.endpoint,
-      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-      SPOOL_DIR: join(tmp, "spool"),
-      WORK_DIR: join(tmp, "work"),
-      CLONE_CACHE_DIR: join(tmp, "clones"),
-      CLUSTER_STATE_FILE: join(tmp, "groups.json"),
-      GITHUB_APP_ID: String(gh.appId),
-      GITHUB_PRIVATE_KEY: gh.privateKey,
-      GITHUB_API_URL: gh.url,
-      PUBLIC_URL: "https://mlxbench.example.com",
-      LOG_LEVEL: "info",
-    }),
-    logger,
-    { keepRunDirs: true },
-  );
+  const deps = createLocalDeps(tmp, logger, {
+    gh,
+    s3: { bucket: s3.bucket, endpoint: s3.endpoint, ...S3RVER_CREDENTIALS },
+    logLevel: "info",
+    options: { keepRunDirs: true },
+  });
   const job = makeJob({ repo, cloneUrl: origin.dir, sha, trigger: "push" });
   const t0 = Date.now();
   const outcome = await runJob(job, deps);
