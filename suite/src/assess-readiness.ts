@@ -6,7 +6,7 @@ import type {
   ValidationResult,
 } from "./results/index.js";
 import { THRESHOLDS } from "./readiness-thresholds.js";
-import { judgeGrpcOverhead } from "./judge-grpc-overhead.js";
+import { fmt, judgeGrpcOverhead } from "./judge-grpc-overhead.js";
 
 export { THRESHOLDS } from "./readiness-thresholds.js";
 export { isLoopbackTarget, judgeGrpcOverhead } from "./judge-grpc-overhead.js";
@@ -222,9 +222,4 @@ function describeErrorClasses(input: ReadinessInput): string {
   add(input.comprehensive?.latency?.records);
   if (counts.size === 0) return "";
   return ` (errors: ${[...counts].map(([k, n]) => `${k} ×${n}`).join(", ")})`;
-}
-
-function fmt(x: number | null): string {
-  if (x === null || !Number.isFinite(x)) return "n/a";
-  return Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(2);
 }

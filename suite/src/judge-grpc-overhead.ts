@@ -60,7 +60,8 @@ export function isLoopbackTarget(target: string): boolean {
   return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-function fmt(x: number | null): string {
+/** A median for a readiness line: "n/a", or 3 significant figures at most. */
+export function fmt(x: number | null): string {
   if (x === null || !Number.isFinite(x)) return "n/a";
   return Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(2);
 }
