@@ -294,8 +294,14 @@ describe("the worker end to end", () => {
     async () => {
       const t = await createTestRepo("comment");
       const base = await t.pushMain();
-      await completed(base.checkRunId);
+      const baseRun = await completed(base.checkRunId);
       await jobDone(base.jobId);
+      // The PR is judged against this run: one that did not measure (its cluster did not start)
+      // leaves the PR "no comparable baseline (no archived runs)".
+      expect(
+        (await loadRun(store, t.repo, base.jobId))?.runResult?.source.commit,
+        String(baseRun.output?.summary),
+      ).toBe(t.mainSha);
 
       const first = await t.pushPr("opened", await t.commit("first push"));
       const run = await completed(first.checkRunId);

@@ -1,4 +1,5 @@
 // Test support (not exported from index.ts): a `.mlxbench.yml` that starts the reference cluster.
+import { readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import type { Logger } from "pino";
 import { simBundlePath } from "@mlxbench/sim/entry";
@@ -6,17 +7,66 @@ import type { GitHubDouble } from "@mlxbench/sim/github";
 import { createGitHubPublisher, createInstallationOctokit } from "../github/index.js";
 import type { PipelineDeps } from "./index.js";
 
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
+/** Devices of the test clusters (`--devices 3`): rank r listens on the gRPC base + r. */
+const SIM_DEVICES = 3;
+/** The lowest port simPorts picks: above the registered services most machines run. */
+const LOWEST_TEST_PORT = 10_000;
+/** Ports simPorts handed out in this process, never handed out twice. */
+const handedOut = new Set<number>();
+
+/**
+ * The first port of the kernel's ephemeral range, which `listen(0)` and every outgoing connection
+ * draw from: Linux's ip_local_port_range, else IANA's 49152 (macOS's default).
+ */
+export async function ephemeralRangeStart(
+  rangeFile = "/proc/sys/net/ipv4/ip_local_port_range",
+): Promise<number> {
+  const first = Number((await readFile(rangeFile, "utf8").catch(() => "")).trim().split(/\s+/)[0]);
+  return Number.isInteger(first) && first > LOWEST_TEST_PORT + 1000 ? first : 49_152;
 }
 
-/** Two free ports in a row-independent way: HTTP, and a gRPC base with room for 3 ranks. */
-export async function simPorts(): Promise<{ http: number; grpc: number }> {
-  return { http: await freePort(), grpc: await freePort() };
+async function canListen(port: number): Promise<boolean> {
+  const srv = createServer();
+  const ok = await new Promise<boolean>((r) => {
+    srv.once("error", () => r(false));
+    srv.listen(port, "127.0.0.1", () => r(true));
+  });
+  if (ok) await new Promise((r) => srv.close(r));
+  return ok;
+}
+
+/**
+ * Ports for a test's reference cluster: HTTP, and a gRPC base whose every rank port (base + r) is
+ * free. They are picked below the ephemeral range: a base from `listen(0)` lies inside it, and so
+ * do base + 1 and base + 2, where any outgoing connection of this machine (a suite's request, an
+ * S3 upload) may hold its local port when the sim starts; rank 1 then cannot listen, the run
+ * concludes without a result, and a PR judged against it finds "no archived runs".
+ */
+export async function simPorts(
+  o: {
+    devices?: number;
+    /** The next base to try, given the range [lowest, end) (default: a random one). */
+    candidate?: (lowest: number, end: number) => number;
+  } = {},
+): Promise<{ http: number; grpc: number }> {
+  const devices = o.devices ?? SIM_DEVICES;
+  const end = await ephemeralRangeStart();
+  const candidate =
+    o.candidate ?? ((lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo)));
+  const pick = async (count: number): Promise<number> => {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const base = candidate(LOWEST_TEST_PORT, end - count);
+      const ports = Array.from({ length: count }, (_, r) => base + r);
+      if (ports.some((p) => handedOut.has(p))) continue;
+      let free = true;
+      for (const p of ports) if (!(free = await canListen(p))) break;
+      if (!free) continue;
+      for (const p of ports) handedOut.add(p);
+      return base;
+    }
+    throw new Error(`no ${count} free ports in a row between ${LOWEST_TEST_PORT} and ${end}`);
+  };
+  return { http: await pick(1), grpc: await pick(devices) };
 }
 
 export interface SimConfigOptions {
@@ -48,7 +98,7 @@ export interface SimConfigOptions {
 /** The reference cluster as the repository's cluster, with tiny iteration counts. */
 export function simConfigYaml(o: SimConfigOptions): string {
   const sim = (slowdown: string) =>
-    `exec node ${simBundlePath()} --devices 3 --port ${o.http} --grpc-port ${o.grpc} --slowdown ${slowdown} --noise-cv 0.02 --time-scale ${o.timeScale ?? 0.2}`;
+    `exec node ${simBundlePath()} --devices ${SIM_DEVICES} --port ${o.http} --grpc-port ${o.grpc} --slowdown ${slowdown} --noise-cv 0.02 --time-scale ${o.timeScale ?? 0.2}`;
   const start =
     o.start ??
     (o.firstStartSlowdown === undefined
@@ -67,7 +117,7 @@ export function simConfigYaml(o: SimConfigOptions): string {
     ...(o.singleDevice
       ? [
           '  "single-device":',
-          `    start: ${JSON.stringify(start.replace("--devices 3", "--devices 1"))}`,
+          `    start: ${JSON.stringify(start.replace(`--devices ${SIM_DEVICES}`, "--devices 1"))}`,
           `    api_url: http://127.0.0.1:${o.http}`,
           `    grpc_target: 127.0.0.1:${o.grpc}`,
         ]
