@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # `npm test`: every test group runs and reports, even when an earlier one fails (a `&&` chain hid
-# the end-to-end tests whenever a unit test failed). The end-to-end files run two at a time: only
-# pipeline-confirmation.test.ts decides a verdict on this machine's wall clock (A/B/B/A pairs of a
-# 1.3× slowdown and of a restart of the same code), and its neighbours there (pipeline.e2e asserts
-# mechanics, pipeline-verdict judges recorded samples, fleet runs stand-in jobs) mostly wait on
-# the cluster's modelled token times. The unit group (two CPU-bound files at a time) runs after
+# the end-to-end tests whenever a unit test failed). The end-to-end files run two at a time, the
+# two longest first (vitest.config.ts): only pipeline-confirmation{,-spike}.test.ts decide a verdict
+# on this machine's wall clock (A/B/B/A pairs of a 1.3× slowdown, and of a restart of the same
+# code), each in a repository of its own, and their neighbours (pipeline-compare, pipeline.e2e
+# asserts mechanics, pipeline-verdict judges recorded samples, fleet runs stand-in jobs) mostly
+# wait on the cluster's modelled token times. The unit group (two CPU-bound files at a time) runs after
 # it: beside the pairs, at load average 10-13, it made the same-code pairs' interval straddle the
 # threshold.
 set -uo pipefail
