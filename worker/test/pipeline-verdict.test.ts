@@ -40,6 +40,11 @@ import {
 import { createLocalDeps } from "./create-local-deps.js";
 
 const logger = pino({ level: "silent" });
+/**
+ * A few seconds each on a quiet machine (charts drawn, the archive written and read back); beside
+ * the confirmation files on 2 cores at load average 35 two took over 30 s.
+ */
+const RUN_TIMEOUT = 180_000;
 let tmp: string;
 let gh: GitHubDouble;
 let deps: PipelineDeps;
@@ -57,7 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gh.close();
-  await rm(tmp, { recursive: true, force: true });
+  await rm(tmp, { recursive: true, force: true, maxRetries: 5 });
 });
 
 function recording(name: RecordingName): Recording {
@@ -147,85 +152,97 @@ async function historyAndPr(prRecording: RecordingName, pr: number) {
 }
 
 describe("the verdict of recorded runs, judged and published by the pipeline", () => {
-  it("concludes the first push to main neutral: it has no baseline", async () => {
-    const { repo, origin } = await freshRepo();
-    const mainSha = await origin.commit(
-      { ".mlxbench.yml": recording("main-1").configYaml },
-      "main",
-    );
-    const baseline = await judgeAndPublish(
-      makeJob({ repo, cloneUrl: origin.dir, sha: mainSha, trigger: "push" }),
-      "main-1",
-      parseConfigYaml(recording("main-1").configYaml),
-    );
-    expect(baseline.verdict.kind).toBe("no_baseline");
-    expect(baseline.check.conclusion).toBe("neutral");
-    expect(baseline.outcome.archivedIn).toBe("already-archived");
-    const archived = await loadRun(deps.store, repo, baseline.job.jobId);
-    expect(archived?.meta.branch).toBe("main");
-    expect(archived?.runResult?.source.commit).toBe(mainSha);
-    // The archive's run id is the job's; the suite's own run id is another.
-    expect(archived?.runResult?.runId).not.toBe(baseline.job.jobId);
-  });
+  it(
+    "concludes the first push to main neutral: it has no baseline",
+    async () => {
+      const { repo, origin } = await freshRepo();
+      const mainSha = await origin.commit(
+        { ".mlxbench.yml": recording("main-1").configYaml },
+        "main",
+      );
+      const baseline = await judgeAndPublish(
+        makeJob({ repo, cloneUrl: origin.dir, sha: mainSha, trigger: "push" }),
+        "main-1",
+        parseConfigYaml(recording("main-1").configYaml),
+      );
+      expect(baseline.verdict.kind).toBe("no_baseline");
+      expect(baseline.check.conclusion).toBe("neutral");
+      expect(baseline.outcome.archivedIn).toBe("already-archived");
+      const archived = await loadRun(deps.store, repo, baseline.job.jobId);
+      expect(archived?.meta.branch).toBe("main");
+      expect(archived?.runResult?.source.commit).toBe(mainSha);
+      // The archive's run id is the job's; the suite's own run id is another.
+      expect(archived?.runResult?.runId).not.toBe(baseline.job.jobId);
+    },
+    RUN_TIMEOUT,
+  );
 
-  it("never fails a PR with the same code: a lean within noise goes to A/B pairs; one PR comment", async () => {
-    const { pr, repo, mainSha, baselineJobId, config } = await historyAndPr("same-code", 2);
-    // Named as the archive names it, so the baseline's page and compare resolve.
-    expect(pr.verdict.baseline?.runId).toBe(baselineJobId);
-    // The screen alone (no pairs are recorded here): with closeCallP a worsening that merely leans
-    // against run-to-run noise is a close call, so this run is inconclusive and asks for A/B pairs,
-    // never a failure. pipeline-confirmation.test.ts runs the pairs and ends such a PR green.
-    expect(pr.verdict.kind, pr.verdict.reason).toBe("inconclusive");
-    const open = pr.verdict.metrics.filter((m) => m.gated && m.outcome === "inconclusive");
-    expect(open.length).toBeGreaterThan(0);
-    expect(open.every((m) => m.needsConfirmation)).toBe(true);
-    expect(pr.verdict.metrics.some((m) => m.outcome === "regressed")).toBe(false);
-    const step = decideNextStep(pr.verdict, deriveNextStepOptions(deriveVerdictConfig(config)));
-    expect(step.kind).toBe("confirm");
-    expect(pr.check.conclusion, JSON.stringify(pr.check.output)).toBe("neutral");
-    expect(String(pr.check.output?.summary)).toContain(`against baseline \`${baselineJobId}\``);
-    expect(String(pr.check.output?.summary)).toContain(`(\`${mainSha.slice(0, 12)}\`)`);
-    expect(pr.check.actions.map((a) => (a as { identifier: string }).identifier)).toEqual([
-      "rerun-full",
-      "rerun-quick",
-    ]);
-    const comments = commentsOf(repo, 2);
-    expect(comments).toHaveLength(1);
-    expect(comments[0]?.body).not.toMatch(/\bregressed\b/);
-    expect((await loadRun(deps.store, repo, pr.job.jobId))?.meta.conclusion).toBe("neutral");
-    expect(gh.violations).toEqual([]);
-  });
+  it(
+    "never fails a PR with the same code: a lean within noise goes to A/B pairs; one PR comment",
+    async () => {
+      const { pr, repo, mainSha, baselineJobId, config } = await historyAndPr("same-code", 2);
+      // Named as the archive names it, so the baseline's page and compare resolve.
+      expect(pr.verdict.baseline?.runId).toBe(baselineJobId);
+      // The screen alone (no pairs are recorded here): with closeCallP a worsening that merely leans
+      // against run-to-run noise is a close call, so this run is inconclusive and asks for A/B pairs,
+      // never a failure. pipeline-confirmation.test.ts runs the pairs and ends such a PR green.
+      expect(pr.verdict.kind, pr.verdict.reason).toBe("inconclusive");
+      const open = pr.verdict.metrics.filter((m) => m.gated && m.outcome === "inconclusive");
+      expect(open.length).toBeGreaterThan(0);
+      expect(open.every((m) => m.needsConfirmation)).toBe(true);
+      expect(pr.verdict.metrics.some((m) => m.outcome === "regressed")).toBe(false);
+      const step = decideNextStep(pr.verdict, deriveNextStepOptions(deriveVerdictConfig(config)));
+      expect(step.kind).toBe("confirm");
+      expect(pr.check.conclusion, JSON.stringify(pr.check.output)).toBe("neutral");
+      expect(String(pr.check.output?.summary)).toContain(`against baseline \`${baselineJobId}\``);
+      expect(String(pr.check.output?.summary)).toContain(`(\`${mainSha.slice(0, 12)}\`)`);
+      expect(pr.check.actions.map((a) => (a as { identifier: string }).identifier)).toEqual([
+        "rerun-full",
+        "rerun-quick",
+      ]);
+      const comments = commentsOf(repo, 2);
+      expect(comments).toHaveLength(1);
+      expect(comments[0]?.body).not.toMatch(/\bregressed\b/);
+      expect((await loadRun(deps.store, repo, pr.job.jobId))?.meta.conclusion).toBe("neutral");
+      expect(gh.violations).toEqual([]);
+    },
+    RUN_TIMEOUT,
+  );
 
-  it("fails a PR whose cluster is 1.3× slower, naming the regressed metrics, and updates the comment", async () => {
-    const { pr: first, repo, config, prJob, baselineJobId } = await historyAndPr("same-code", 3);
-    expect(commentsOf(repo, 3)).toHaveLength(1);
-    const updatesBefore = gh.requestsFor("issues/update-comment").length;
-    const slower = await judgeAndPublish(await prJob("slower-1.3x"), "slower-1.3x", config);
-    expect(slower.verdict.kind, slower.verdict.reason).toBe("regressed");
-    expect(slower.check.conclusion, JSON.stringify(slower.check.output)).toBe("failure");
-    expect(String(slower.check.output?.title), String(slower.check.output?.summary)).toMatch(
-      /regressed/,
-    );
-    expect(String(slower.check.output?.summary)).toMatch(
-      /^❌ 🔴 \d+ regressed .* — inference\.(e2e_ms|ttft_ms|tpot_ms) /,
-    );
-    const comments = commentsOf(repo, 3);
-    expect(comments).toHaveLength(1);
-    const body = comments[0]?.body ?? "";
-    // The first line says the verdict once, with the regressed metric as its headline.
-    const firstLine = body.split("\n").find((l) => !l.startsWith("<!--")) ?? "";
-    expect(firstLine).toMatch(
-      /^❌ 🔴 \d+ regressed .* — inference\.(e2e_ms|ttft_ms|tpot_ms) \+[\d.]+ % ↑ worse \[/,
-    );
-    expect(firstLine.match(/regressed/g)).toHaveLength(1);
-    const visible = body.split("<details>")[0] ?? "";
-    expect(visible.split("\n").length).toBeLessThanOrEqual(30);
-    expect(body).toContain(`against baseline \`${baselineJobId}\``);
-    // The runs list shows the same line, not the verdict's list of metric names.
-    const meta = (await loadRun(deps.store, repo, slower.job.jobId))?.meta;
-    expect(meta?.reason).toBe(summarizeVerdict(slower.verdict).line);
-    expect(comments[0]?.body).toContain(slower.job.jobId);
-    expect(comments[0]?.body).not.toContain(first.job.jobId);
-    expect(gh.requestsFor("issues/update-comment").length).toBeGreaterThan(updatesBefore);
-  });
+  it(
+    "fails a PR whose cluster is 1.3× slower, naming the regressed metrics, and updates the comment",
+    async () => {
+      const { pr: first, repo, config, prJob, baselineJobId } = await historyAndPr("same-code", 3);
+      expect(commentsOf(repo, 3)).toHaveLength(1);
+      const updatesBefore = gh.requestsFor("issues/update-comment").length;
+      const slower = await judgeAndPublish(await prJob("slower-1.3x"), "slower-1.3x", config);
+      expect(slower.verdict.kind, slower.verdict.reason).toBe("regressed");
+      expect(slower.check.conclusion, JSON.stringify(slower.check.output)).toBe("failure");
+      expect(String(slower.check.output?.title), String(slower.check.output?.summary)).toMatch(
+        /regressed/,
+      );
+      expect(String(slower.check.output?.summary)).toMatch(
+        /^❌ 🔴 \d+ regressed .* — inference\.(e2e_ms|ttft_ms|tpot_ms) /,
+      );
+      const comments = commentsOf(repo, 3);
+      expect(comments).toHaveLength(1);
+      const body = comments[0]?.body ?? "";
+      // The first line says the verdict once, with the regressed metric as its headline.
+      const firstLine = body.split("\n").find((l) => !l.startsWith("<!--")) ?? "";
+      expect(firstLine).toMatch(
+        /^❌ 🔴 \d+ regressed .* — inference\.(e2e_ms|ttft_ms|tpot_ms) \+[\d.]+ % ↑ worse \[/,
+      );
+      expect(firstLine.match(/regressed/g)).toHaveLength(1);
+      const visible = body.split("<details>")[0] ?? "";
+      expect(visible.split("\n").length).toBeLessThanOrEqual(30);
+      expect(body).toContain(`against baseline \`${baselineJobId}\``);
+      // The runs list shows the same line, not the verdict's list of metric names.
+      const meta = (await loadRun(deps.store, repo, slower.job.jobId))?.meta;
+      expect(meta?.reason).toBe(summarizeVerdict(slower.verdict).line);
+      expect(comments[0]?.body).toContain(slower.job.jobId);
+      expect(comments[0]?.body).not.toContain(first.job.jobId);
+      expect(gh.requestsFor("issues/update-comment").length).toBeGreaterThan(updatesBefore);
+    },
+    RUN_TIMEOUT,
+  );
 });

@@ -32,7 +32,11 @@ import {
 } from "../src/queue/index.js";
 import { isAlive, recordedGroups, waitFor } from "./e2e-helpers.js";
 
-const RUN_TIMEOUT = 90_000;
+/**
+ * One mechanics run takes about 17 s on a quiet machine; at load average 35 on 2 cores a worker
+ * process started by a test took over 60 s to start its first cluster.
+ */
+const RUN_TIMEOUT = 150_000;
 const WORKER_MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const TSX = import.meta.resolve("tsx");
 
@@ -65,7 +69,9 @@ function workerEnv(): Record<string, string> {
     GITHUB_RETRIES: "2",
     GITHUB_RETRY_BASE_S: "0.05",
     PUBLIC_URL: "https://mlxbench.example.com",
-    LOCK_DURATION_MS: "3000",
+    // Short enough that a killed worker's job is taken back within seconds; long enough that a
+    // renewal late by a loaded machine's event loop (3 s was) does not make a live job stalled.
+    LOCK_DURATION_MS: "10000",
     STALLED_INTERVAL_MS: "1000",
     MAX_ATTEMPTS: "3",
     BACKOFF_MS: "500",
@@ -436,10 +442,14 @@ describe("the worker end to end", () => {
       });
       try {
         const d = await t.pushPr("opened", await t.commit("killed worker"));
-        const groups = await waitFor("the cluster of the doomed worker", async () => {
-          const g = await recordedGroups(env.CLUSTER_STATE_FILE ?? "");
-          return g.length > 0 && check(d.checkRunId).status === "in_progress" && g;
-        });
+        const groups = await waitFor(
+          "the cluster of the doomed worker",
+          async () => {
+            const g = await recordedGroups(env.CLUSTER_STATE_FILE ?? "");
+            return g.length > 0 && check(d.checkRunId).status === "in_progress" && g;
+          },
+          RUN_TIMEOUT,
+        );
         child.kill("SIGKILL");
         await new Promise((r) => child.once("exit", r));
         for (const pgid of groups) expect(isAlive(pgid)).toBe(true);
@@ -473,10 +483,14 @@ describe("the worker end to end", () => {
       });
       try {
         const d = await t.pushPr("opened", await t.commit("graceful stop"));
-        const groups = await waitFor("the cluster of the stopping worker", async () => {
-          const g = await recordedGroups(env.CLUSTER_STATE_FILE ?? "");
-          return g.length > 0 && check(d.checkRunId).status === "in_progress" && g;
-        });
+        const groups = await waitFor(
+          "the cluster of the stopping worker",
+          async () => {
+            const g = await recordedGroups(env.CLUSTER_STATE_FILE ?? "");
+            return g.length > 0 && check(d.checkRunId).status === "in_progress" && g;
+          },
+          RUN_TIMEOUT,
+        );
         child.kill("SIGTERM");
         const code = await new Promise<number | null>((r) => child.once("exit", (c) => r(c)));
         expect(code).toBe(0);
@@ -495,6 +509,6 @@ describe("the worker end to end", () => {
         worker ??= await startWorker();
       }
     },
-    RUN_TIMEOUT * 2,
+    RUN_TIMEOUT * 3,
   );
 });

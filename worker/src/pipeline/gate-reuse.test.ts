@@ -11,7 +11,7 @@ import { createFixtureRepo, type FixtureRepo } from "../checkout/test-support.js
 import { parseConfigYaml } from "@mlxbench/suite/config";
 import { expectFingerprint } from "./find-reusable-run.js";
 import { runJob, systemClock, type PipelineDeps } from "./index.js";
-import { publishToDouble, simConfigYaml, simPorts } from "./test-support.js";
+import { mechanicsConfigYaml, publishToDouble, simConfigYaml, simPorts } from "./test-support.js";
 
 const REPO = "octo/hello";
 const HOUR = 3_600_000;
@@ -232,7 +232,7 @@ describe("runJob for a deployment gate", { timeout: 240_000 }, () => {
   });
 
   it("runs the suite past a run of other options, and the next gate reuses that real run", async () => {
-    const yaml = simConfigYaml(await simPorts());
+    const yaml = mechanicsConfigYaml(await simPorts());
     const sha = await origin.commit({ ".mlxbench.yml": yaml, "which.txt": "real" });
     await seedRun("seed-other-options", sha, "not-this-hash", 60_000);
 

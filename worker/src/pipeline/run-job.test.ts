@@ -15,7 +15,7 @@ import {
   systemClock,
   type PipelineDeps,
 } from "./index.js";
-import { publishToDouble, simConfigYaml, simPorts } from "./test-support.js";
+import { mechanicsConfigYaml, publishToDouble, simPorts } from "./test-support.js";
 
 const REPO = "octo/hello";
 const logger = pino({ level: "silent" });
@@ -213,7 +213,7 @@ describe("runJob", () => {
   });
   it("starts the cluster in each mode the config asks for, one at a time, and stops it after", async () => {
     const sha = await origin.commit({
-      ".mlxbench.yml": simConfigYaml({ ...(await simPorts()), singleDevice: true }),
+      ".mlxbench.yml": mechanicsConfigYaml(await simPorts(), { singleDevice: true }),
     });
     const d = deps((_j, runDir) => createDryRunPublisher(runDir));
     const outcome = await runJob(

@@ -137,15 +137,19 @@ export function simConfigYaml(o: SimConfigOptions): string {
 }
 
 /**
- * The reference cluster for tests of mechanics (pipeline.e2e, which decide no verdict): every
- * component still runs and reports, on the fewest requests that give each metric samples, short
- * completions, and tokens at the sim's default speed. A close call is left inconclusive instead of
+ * The reference cluster for tests of mechanics (pipeline.e2e, gate-reuse, run-job: none decides a
+ * verdict): every component still runs and reports, on the fewest requests that give each metric
+ * samples, short completions, and tokens at the sim's default speed. A close call is left inconclusive instead of
  * confirmed by up to 12 A/B pairs (24 more suite runs that would decide nothing those tests assert;
- * pipeline-confirmation.test.ts tests the pairs).
+ * the pipeline-confirmation files test the pairs).
  */
-export function mechanicsConfigYaml(ports: { http: number; grpc: number }): string {
+export function mechanicsConfigYaml(
+  ports: { http: number; grpc: number },
+  o: Pick<SimConfigOptions, "singleDevice"> = {},
+): string {
   return simConfigYaml({
     ...ports,
+    ...o,
     inferenceIterations: 4,
     iterationsPerformance: 1,
     timeScale: 0.1,
