@@ -28,10 +28,6 @@ export const PAIRS = MIN_CONFIRMATION_PAIRS;
 // location, and a 1.3× slowdown stands far above the sim's 2 % noise with half as many. Every
 // run here uses the same count, or the archive's runs would be "measured differently".
 const INFERENCE_ITERATIONS = 10;
-// One repetition of each throughput level and of the mode comparison (the profile's default is 2):
-// the throughput metrics then come from one load of each side of a pair, and the comparison's
-// metrics are not gated. A run takes about 4 s less of its 16 (quiet).
-const PERFORMANCE_ITERATIONS = 1;
 /**
  * A screen run and 2 × PAIRS suite runs with a cluster start at each switch: about 140 s at load
  * average 3.5, more than 600 s at load average 35-42 (2 cores shared with other work).
@@ -94,7 +90,6 @@ export async function createConfirmationRepo(name: string): Promise<Confirmation
       ...ports,
       ...o,
       inferenceIterations: INFERENCE_ITERATIONS,
-      iterationsPerformance: PERFORMANCE_ITERATIONS,
       extraYaml: `confirmation:\n  pairs: ${pairs}\n`,
     });
   // No confirmation: for tests about which run is the baseline, not about the decision.
@@ -102,7 +97,6 @@ export async function createConfirmationRepo(name: string): Promise<Confirmation
     simConfigYaml({
       ...ports,
       inferenceIterations: INFERENCE_ITERATIONS,
-      iterationsPerformance: PERFORMANCE_ITERATIONS,
       extraYaml: "confirmation:\n  automatic: false\n",
     });
   const origin: FixtureRepo = await createFixtureRepo(join(tmp, repo));
