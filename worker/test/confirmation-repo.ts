@@ -11,7 +11,7 @@ import { pino } from "pino";
 import { createGitHubDouble, type DoubleCheckRun, type GitHubDouble } from "@mlxbench/sim/github";
 import { MIN_CONFIRMATION_PAIRS, type MetricResult, type RunResult } from "@mlxbench/proto";
 import { loadRun } from "@mlxbench/archive";
-import { summarize } from "@mlxbench/suite/measure";
+import { DEFAULT_PROMPTS, summarize } from "@mlxbench/suite/measure";
 import { createRng, drawNormal } from "@mlxbench/verdict/stats";
 import { createFixtureRepo, type FixtureRepo } from "../src/checkout/test-support.js";
 import { runJob, type PipelineDeps } from "../src/pipeline/index.js";
@@ -28,6 +28,15 @@ export const PAIRS = MIN_CONFIRMATION_PAIRS;
 // location, and a 1.3× slowdown stands far above the sim's 2 % noise with half as many. Every
 // run here uses the same count, or the archive's runs would be "measured differently".
 const INFERENCE_ITERATIONS = 10;
+// The suite's own prompts (short to long context), their completions cut to 64 tokens (from up to
+// 256): a 1.3× slowdown of every token shows as plainly in 64 of them, and a run takes about half as
+// long. Every token is still modelled at the same speed (time scale 0.2), so the scheduling jitter
+// of a loaded machine stays as small beside it.
+const MAX_TOKENS = 64;
+const PROMPTS = DEFAULT_PROMPTS.map((p) => ({
+  ...p,
+  max_tokens: Math.min(p.max_tokens, MAX_TOKENS),
+}));
 /**
  * A screen run and 2 × PAIRS suite runs with a cluster start at each switch: about 140 s at load
  * average 3.5, more than 600 s at load average 35-42 (2 cores shared with other work).
@@ -90,6 +99,7 @@ export async function createConfirmationRepo(name: string): Promise<Confirmation
       ...ports,
       ...o,
       inferenceIterations: INFERENCE_ITERATIONS,
+      prompts: PROMPTS,
       extraYaml: `confirmation:\n  pairs: ${pairs}\n`,
     });
   // No confirmation: for tests about which run is the baseline, not about the decision.
@@ -97,6 +107,7 @@ export async function createConfirmationRepo(name: string): Promise<Confirmation
     simConfigYaml({
       ...ports,
       inferenceIterations: INFERENCE_ITERATIONS,
+      prompts: PROMPTS,
       extraYaml: "confirmation:\n  automatic: false\n",
     });
   const origin: FixtureRepo = await createFixtureRepo(join(tmp, repo));
