@@ -33,6 +33,12 @@ export const VerdictConfig = z
      * its interval, is a close call for A/B pairs (each costs a confirmation on the cluster).
      */
     closeCallP: z.number().gt(0).lt(1).default(0.3),
+    /**
+     * A screen interval that reaches the threshold without leaning worse goes to A/B pairs only
+     * when maxPairs pairs would detect a threshold-sized worsening at least at this power (against
+     * robust run-to-run noise); below it, pairs would mostly cost cluster time and false alarms.
+     */
+    straddlePower: z.number().min(0.5).lt(1).default(0.5),
     /** Family-wise level of the paired confirmation (Holm across confirmed metrics). */
     confirmAlpha: z.number().gt(0).lt(1).default(0.02),
     /** Share of pairs trimmed from each end in Yuen's paired test (from 10 pairs on); 0: plain t. */
