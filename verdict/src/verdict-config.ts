@@ -48,7 +48,7 @@ export const VerdictConfig = z
     /** A/B pairs of a confirmation; unset: sized from the noise so the paired MDE meets the threshold. */
     confirmPairs: z.number().int().min(2).max(1000).optional(),
     /** Most A/B pairs a confirmation may run (a sized or requested count is clamped to it). */
-    maxPairs: z.number().int().min(2).max(1000).default(12),
+    maxPairs: z.number().int().min(2).max(1000).default(20),
     /** Most recent default-branch runs (ending at the baseline) whose mean is the branch's level. */
     levelWindow: z.number().int().min(1).max(1000).default(10),
     /** Below this many history runs the run noise is assumed, not measured. */
