@@ -26,6 +26,11 @@ export const BANDS = [
   { name: ">=10", lo: 10, hi: Number.POSITIVE_INFINITY },
 ] as const;
 export const REAL_EFFECTS = [0, 0.05, 0.1] as const;
+/**
+ * A/B pairs every judged point has room for after it (the default maxPairs): the points judged do
+ * not depend on the config, so configs are compared on the same points.
+ */
+const REPLAY_PAIRS = 12;
 /** Fewest earlier values before a point is judged (below it the noise would be assumed, not measured). */
 const MIN_HISTORY = 20;
 /** A clean flag is a spike when the median of this many next values is back nearer the old level. */
@@ -116,7 +121,7 @@ export async function replaySeries(
       e === 0 ? "main" : "feature",
     );
   const plain = s.values.map((_, i) => runAt(i, 0));
-  const after = Math.max(2 * config.maxPairs, SPIKE_LOOKAHEAD);
+  const after = Math.max(2 * REPLAY_PAIRS, SPIKE_LOOKAHEAD);
   for (const t of pickPoints(s.values.length, after, pointsPerSeries)) {
     const history = plain.slice(Math.max(0, t - config.noiseWindow), t);
     for (const e of REAL_EFFECTS) {
@@ -129,6 +134,7 @@ export async function replaySeries(
             n,
             (i) => plain[i],
             (i) => runAt(i, e),
+            s.values.length,
           ),
       });
       const regressed = decided.verdict.metrics.some((m) => m.outcome === "regressed");
@@ -161,14 +167,19 @@ export async function replaySeries(
   }
 }
 
-/** Pairs from the commits after t, in A/B/B/A order: commit t+2j+1 and t+2j+2 form pair j. */
+/**
+ * Pairs from the commits after t, in A/B/B/A order: commit t+2j+1 and t+2j+2 form pair j; as many
+ * as the series holds when more are asked for (every judged point has at least REPLAY_PAIRS).
+ */
 function pairsAfter(
   t: number,
   n: number,
   base: (i: number) => RunResult | undefined,
   head: (i: number) => RunResult,
+  length: number,
 ): RunPair[] {
-  return Array.from({ length: n }, (_, j) => {
+  const held = Math.floor((length - 1 - t) / 2);
+  return Array.from({ length: Math.min(n, held) }, (_, j) => {
     const [first, second] = [t + 2 * j + 1, t + 2 * j + 2];
     const [b, h] = j % 2 === 0 ? [first, second] : [second, first];
     const baseRun = base(b);

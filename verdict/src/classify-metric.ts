@@ -2,6 +2,7 @@ import { studentTQuantile } from "./stats/index.js";
 import type { MeasuredMetric } from "./compare-metric.js";
 import { formatP, formatScreenChange } from "./format-change.js";
 import { computeMdePct, formatMde } from "./compute-mde.js";
+import { computePairedMde } from "./decide-next-step.js";
 import type { MetricEvidence, MetricVerdict } from "./metric-verdict.js";
 import type { VerdictConfig } from "./verdict-config.js";
 
@@ -84,18 +85,47 @@ export function classifyMetric(
       moreSamplesNeeded: needed,
     };
   }
-  // Leaning worse against the robust run-to-run noise alone (the rank test on one run's samples
-  // cannot speak to it) with the threshold inside the interval: the screen did not settle it, pairs do.
-  const leans = m.leanP <= config.closeCallP;
-  if (m.worse > 0 && leans && m.worseUpper >= threshold) {
+  // The screen passes a metric only when its interval rules out a threshold-sized worsening (the
+  // readers' own rule, describeChange). An interval that reaches the threshold is a close call for
+  // A/B pairs when it leans worse against the robust run-to-run noise alone (the rank test on one
+  // run's samples cannot speak to it), or when maxPairs pairs could settle it.
+  if (m.worseUpper >= threshold) {
+    const leans = m.worse > 0 && m.leanP <= config.closeCallP;
+    if (leans)
+      return {
+        ...base,
+        outcome: "inconclusive",
+        needsConfirmation: true,
+        reason: `${v.key} a close call: ${shown} leans worse (p=${formatP(m.leanP)} against robust run-to-run noise) and the screen cannot settle it; a paired A/B run decides`,
+      };
+    if (pairsCanSettle(m.robustNoisePct, threshold, config))
+      return {
+        ...base,
+        outcome: "inconclusive",
+        needsConfirmation: true,
+        reason: `${v.key} a close call: ${shown} reaches the ${v.thresholdPct} % threshold, so one run cannot rule out a threshold-sized worsening; a paired A/B run decides`,
+      };
     return {
       ...base,
-      outcome: "inconclusive",
-      needsConfirmation: true,
-      reason: `${v.key} a close call: ${shown} leans worse (p=${formatP(m.leanP)} against robust run-to-run noise) and the screen cannot settle it; a paired A/B run decides`,
+      outcome: "unchanged",
+      reason: `${v.key} unchanged as far as one run can tell: ${shown} reaches the ${v.thresholdPct} % threshold, but run-to-run noise of ${formatMde(m.robustNoisePct)} % is too much for ${config.maxPairs} A/B pairs to settle it`,
     };
   }
   return { ...base, outcome: "unchanged", reason: `${v.key} unchanged: ${shown}` };
+}
+
+/**
+ * Whether maxPairs A/B pairs would detect a threshold-sized worsening at `straddlePower` or more,
+ * against one run's robust run-to-run noise (the trimmed paired test is robust to spikes as well).
+ */
+function pairsCanSettle(robustNoisePct: number, threshold: number, config: VerdictConfig): boolean {
+  if (!Number.isFinite(robustNoisePct) || robustNoisePct <= 0) return false;
+  const mde = computePairedMde(robustNoisePct, config.maxPairs, {
+    alpha: config.confirmAlpha,
+    power: config.straddlePower,
+    trim: config.confirmTrim,
+  });
+  return mde <= threshold;
 }
 
 function describeBlunt(closeMde: number | null, config: VerdictConfig): string {

@@ -36,6 +36,8 @@ export interface MeasuredMetric {
    * screen's own p (runNoiseP) stays on the cautious largest-of estimate, so no flag comes from it.
    */
   leanP: number;
+  /** One run's robust run-to-run noise in percent (the sd behind leanP). */
+  robustNoisePct: number;
 }
 
 /** Checks one metric's samples; returns the reason they cannot be compared, or null. */
@@ -237,5 +239,6 @@ export function measureMetric(
     levelRuns: levelSeries.length,
     runVariance,
     leanP,
+    robustNoisePct: toPercent(Math.sqrt(robustVariance)),
   };
 }

@@ -122,22 +122,35 @@ export function sizePairs(
   const noisePct = m.evidence?.runNoisePct;
   if (noisePct === undefined || !Number.isFinite(noisePct) || noisePct <= 0)
     return MIN_CONFIRM_PAIRS;
-  const sd = Math.SQRT2 * Math.log(1 + noisePct / 100);
   const threshold = Math.log(1 + m.thresholdPct / 100);
-  const alpha = (opts.alpha ?? 0.01) / Math.max(1, familySize);
+  const at = { ...opts, alpha: (opts.alpha ?? 0.01) / Math.max(1, familySize) };
+  for (let n = MIN_CONFIRM_PAIRS; n < opts.maxPairs; n++)
+    if (computePairedMde(noisePct, n, at) <= threshold) return n;
+  return Math.max(MIN_CONFIRM_PAIRS, opts.maxPairs);
+}
+
+/**
+ * The paired test's minimum detectable effect (log scale) over `pairs` A/B pairs at `power`, one-sided
+ * at `alpha`, taking the paired difference's noise as √2 × one run's run-to-run noise (`noisePct`)
+ * and, from MIN_TRIM_PAIRS on, Yuen's test's degrees of freedom (the trimmed count less one).
+ */
+export function computePairedMde(
+  noisePct: number,
+  pairs: number,
+  opts: Pick<NextStepOptions, "alpha" | "power" | "trim">,
+): number {
+  const sd = Math.SQRT2 * Math.log(1 + noisePct / 100);
+  const alpha = opts.alpha ?? 0.01;
   const power = opts.power ?? 0.8;
   const trim = opts.trim ?? 0;
-  for (let n = MIN_CONFIRM_PAIRS; n < opts.maxPairs; n++) {
-    const trimmed = n >= MIN_TRIM_PAIRS ? Math.floor(trim * n) : 0;
-    const df = n - 1 - 2 * trimmed;
-    // Yuen's standard error on normal differences is ~7 % above the mean's at 20 % trimming.
-    const inflation = trimmed > 0 ? 1 + 0.35 * trim : 1;
-    const mde =
-      (studentTQuantile(1 - alpha, df) + studentTQuantile(power, df)) *
-      ((inflation * sd) / Math.sqrt(n));
-    if (mde <= threshold) return n;
-  }
-  return Math.max(MIN_CONFIRM_PAIRS, opts.maxPairs);
+  const trimmed = pairs >= MIN_TRIM_PAIRS ? Math.floor(trim * pairs) : 0;
+  const df = pairs - 1 - 2 * trimmed;
+  // Yuen's standard error on normal differences is ~7 % above the mean's at 20 % trimming.
+  const inflation = trimmed > 0 ? 1 + 0.35 * trim : 1;
+  return (
+    (studentTQuantile(1 - alpha, df) + studentTQuantile(power, df)) *
+    ((inflation * sd) / Math.sqrt(pairs))
+  );
 }
 
 function checkPairs(name: string, n: number): void {

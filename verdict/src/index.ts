@@ -12,6 +12,7 @@ export {
   deriveNextStepOptions,
   MIN_CONFIRM_PAIRS,
   sizePairs,
+  computePairedMde,
   type NextStep,
   type NextStepOptions,
   type ConfirmMode,

@@ -95,11 +95,17 @@ describe("the screen under run-to-run noise", () => {
     const specs: SeriesSpec[] = [{ key: TTFT, cv: 0.01, count: 30, runNoise: 0.03 }];
     let strict = 0;
     let loose = 0;
+    // 4 pairs at power 0.99 never settle a straddle, so only the lean can make a call close.
+    const leanOnly = { maxPairs: 4, straddlePower: 0.99 };
     for (const seed of [41, 42, 43, 44, 45, 46, 47, 48]) {
       const s = makeScenario(specs, { seed, factor: () => 1.03 });
       const close = (p: number): boolean =>
-        computeVerdict(s.current, s.baseline, s.history, parseVerdictConfig({ closeCallP: p }))
-          .metrics[0]?.needsConfirmation ?? false;
+        computeVerdict(
+          s.current,
+          s.baseline,
+          s.history,
+          parseVerdictConfig({ closeCallP: p, ...leanOnly }),
+        ).metrics[0]?.needsConfirmation ?? false;
       if (close(0.01)) strict++;
       if (close(0.4)) loose++;
     }
@@ -127,8 +133,32 @@ describe("the screen under run-to-run noise", () => {
     // ... against the robust noise it is, so A/B pairs decide instead of a silent pass.
     expect(metric).toMatchObject({ outcome: "inconclusive", needsConfirmation: true });
     expect(metric?.reason).toMatch(/leans worse \(p=.*against robust run-to-run noise\)/);
+    // The clean run does not lean; the spikes widen its interval past 5 % and 1 % robust noise is
+    // what pairs settle, so it goes to pairs as a straddle, not as a lean.
     const clean = computeVerdict(runOf(40, 100), history.at(-1), history, config).metrics[0];
-    expect(clean).toMatchObject({ outcome: "unchanged", needsConfirmation: false });
+    expect(clean?.change?.upperPercent).toBeGreaterThanOrEqual(5);
+    expect(clean).toMatchObject({ outcome: "inconclusive", needsConfirmation: true });
+    expect(clean?.reason).toMatch(/reaches the 5 % threshold, so one run cannot rule out/);
+  });
+
+  it("sends an interval that reaches the threshold to pairs only when maxPairs pairs can settle it", () => {
+    // Identical current and baseline at 3 % run-to-run noise: no lean, an interval of about ±8 %.
+    const specs: SeriesSpec[] = [{ key: TTFT, cv: 0.01, count: 30, runNoise: 0.03 }];
+    const s = makeScenario(specs, { seed: 51 });
+    const same = { ...s.baseline, runId: "current", source: { branch: "feature" } };
+    const judge = (over: Record<string, unknown>) =>
+      computeVerdict(same, s.baseline, s.history, parseVerdictConfig(over)).metrics[0];
+    const settled = judge({});
+    expect(settled?.change?.upperPercent).toBeGreaterThanOrEqual(5);
+    expect(settled).toMatchObject({ outcome: "inconclusive", needsConfirmation: true });
+    // Four pairs cannot resolve 5 % at 3 % noise: the screen's pass stands, and says why.
+    const unsettled = judge({ maxPairs: 4 });
+    expect(unsettled).toMatchObject({ outcome: "unchanged", needsConfirmation: false });
+    expect(unsettled?.reason).toMatch(/too much for 4 A\/B pairs to settle it/);
+    // A threshold wider than the interval needs no pairs at all.
+    const wide = judge({ defaultThresholdPct: 30 });
+    expect(wide).toMatchObject({ outcome: "unchanged", needsConfirmation: false });
+    expect(wide?.reason).toMatch(/unchanged: /);
   });
 
   it("a lower closeCallPower makes fewer calls close", () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { RunResult } from "@mlxbench/proto";
 import { computeVerdict } from "./compute-verdict.js";
 import {
+  computePairedMde,
   decideNextStep,
   deriveNextStepOptions,
   MIN_CONFIRM_PAIRS,
@@ -374,6 +375,20 @@ describe("decideNextStep", () => {
     expect(at(1)).toBe(MIN_CONFIRM_PAIRS);
     expect(at(3)).toBeGreaterThan(at(2));
     expect(at(6)).toBeGreaterThan(at(3));
+  });
+
+  it("sizes the first pair count whose paired MDE meets the threshold", () => {
+    const evidence = first.verdict.metrics.find((x) => x.key === TTFT)?.evidence;
+    if (evidence == null) throw new Error("ttft was measured");
+    const opts = { alpha: 0.02, power: 0.9, trim: 0.2 };
+    const n = sizePairs({ thresholdPct: 5, evidence: { ...evidence, runNoisePct: 3 } }, 1, {
+      maxPairs: 100,
+      ...opts,
+    });
+    expect(computePairedMde(3, n, opts)).toBeLessThanOrEqual(Math.log(1.05));
+    expect(computePairedMde(3, n - 1, opts)).toBeGreaterThan(Math.log(1.05));
+    expect(computePairedMde(3, 20, opts)).toBeLessThan(computePairedMde(3, 12, opts));
+    expect(computePairedMde(4, 12, opts)).toBeGreaterThan(computePairedMde(3, 12, opts));
   });
 
   it("sizes more pairs for a trimmed test and a stricter level, and derives them from the config", () => {

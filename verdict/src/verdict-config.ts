@@ -33,6 +33,12 @@ export const VerdictConfig = z
      * its interval, is a close call for A/B pairs (each costs a confirmation on the cluster).
      */
     closeCallP: z.number().gt(0).lt(1).default(0.3),
+    /**
+     * A screen interval that reaches the threshold without leaning worse goes to A/B pairs only
+     * when maxPairs pairs would detect a threshold-sized worsening at least at this power (against
+     * robust run-to-run noise); below it, pairs would mostly cost cluster time and false alarms.
+     */
+    straddlePower: z.number().min(0.5).lt(1).default(0.5),
     /** Family-wise level of the paired confirmation (Holm across confirmed metrics). */
     confirmAlpha: z.number().gt(0).lt(1).default(0.02),
     /** Share of pairs trimmed from each end in Yuen's paired test (from 10 pairs on); 0: plain t. */
@@ -42,7 +48,7 @@ export const VerdictConfig = z
     /** A/B pairs of a confirmation; unset: sized from the noise so the paired MDE meets the threshold. */
     confirmPairs: z.number().int().min(2).max(1000).optional(),
     /** Most A/B pairs a confirmation may run (a sized or requested count is clamped to it). */
-    maxPairs: z.number().int().min(2).max(1000).default(12),
+    maxPairs: z.number().int().min(2).max(1000).default(20),
     /** Most recent default-branch runs (ending at the baseline) whose mean is the branch's level. */
     levelWindow: z.number().int().min(1).max(1000).default(10),
     /** Below this many history runs the run noise is assumed, not measured. */

@@ -208,7 +208,7 @@ export const ConfirmationConfig = z
     /** A/B pairs to run; unset: sized from the metric's noise so a threshold-sized change shows. */
     pairs: ConfirmationPairs.optional(),
     /** Most pairs a confirmation may run; a sized or requested count is clamped to it. */
-    max_pairs: ConfirmationPairs.default(12),
+    max_pairs: ConfirmationPairs.default(20),
     /**
      * Close calls are confirmed without asking. False: a close call stays inconclusive and says
      * how to ask (`/benchmark confirm`), for clusters where 2 × pairs extra suite runs are too dear.

@@ -36,6 +36,8 @@ export interface ReadBatch {
 /** What the reader thread tells the main thread. */
 export type FromReader =
   | { type: "ready" }
+  /** The young generation was emptied and the lag monitor runs: the measured phase may begin. */
+  | { type: "lag-started" }
   | { type: "headers"; id: number; statusCode: number; headers: IncomingHttpHeaders; at: number }
   | { type: "failed"; id: number; error: WireError }
   | ReadBatch

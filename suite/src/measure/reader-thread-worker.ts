@@ -4,6 +4,7 @@
 import { parentPort } from "node:worker_threads";
 import { Agent } from "undici";
 import { startEventLoopMonitor, type EventLoopMonitor } from "./client-calibration.js";
+import { emptyNursery } from "./empty-nursery.js";
 import { epochNow } from "./epoch-now.js";
 import { requestStamped } from "./request-stamped.js";
 import {
@@ -21,19 +22,17 @@ const agent = new Agent({ connections: null, pipelining: 1 });
 const controllers = new Map<number, AbortController>();
 let monitor: EventLoopMonitor | undefined;
 
-interface Outbox {
-  ids: number[];
-  ats: number[];
-  chunks: Buffer[];
-  ends: ReadBatch["ends"];
-  errors: ReadBatch["errors"];
-}
-let outbox: Outbox = emptyOutbox();
+// The turn's reads, appended in the data callback right after each stamp. The arrays are reused:
+// postMessage copies them, so a turn leaves no garbage here but the one buffer it transfers.
+const outbox = {
+  ids: [] as number[],
+  ats: [] as number[],
+  chunks: [] as Buffer[],
+  ends: [] as ReadBatch["ends"],
+  errors: [] as ReadBatch["errors"],
+};
+const offsets: number[] = [];
 let scheduled = false;
-
-function emptyOutbox(): Outbox {
-  return { ids: [], ats: [], chunks: [], ends: [], errors: [] };
-}
 
 function post(message: FromReader, transfer?: ArrayBuffer[]): void {
   port?.postMessage(message, transfer);
@@ -48,15 +47,12 @@ function schedule(): void {
 
 function flush(): void {
   scheduled = false;
-  const box = outbox;
-  outbox = emptyOutbox();
   let total = 0;
-  for (const c of box.chunks) total += c.length;
+  for (const c of outbox.chunks) total += c.length;
   // A buffer of its own, so transferring it detaches nothing undici still uses.
   const bytes = new Uint8Array(total);
-  const offsets: number[] = [];
   let at = 0;
-  for (const c of box.chunks) {
+  for (const c of outbox.chunks) {
     offsets.push(at);
     bytes.set(c, at);
     at += c.length;
@@ -64,14 +60,20 @@ function flush(): void {
   offsets.push(at);
   const batch: ReadBatch = {
     type: "reads",
-    ids: box.ids,
-    ats: box.ats,
+    ids: outbox.ids,
+    ats: outbox.ats,
     offsets,
     bytes,
-    ends: box.ends,
-    errors: box.errors,
+    ends: outbox.ends,
+    errors: outbox.errors,
   };
   post(batch, [bytes.buffer]);
+  outbox.ids.length = 0;
+  outbox.ats.length = 0;
+  outbox.chunks.length = 0;
+  outbox.ends.length = 0;
+  outbox.errors.length = 0;
+  offsets.length = 0;
 }
 
 async function send(m: Extract<ToReader, { type: "request" }>): Promise<void> {
@@ -99,13 +101,11 @@ async function send(m: Extract<ToReader, { type: "request" }>): Promise<void> {
       headers: res.headers,
       at: res.headersAt,
     });
-    res.body.consume({
-      onReads(chunks, ats) {
-        for (let i = 0; i < chunks.length; i++) {
-          outbox.ids.push(m.id);
-          outbox.ats.push(ats[i] ?? 0);
-          outbox.chunks.push(chunks[i] as Buffer);
-        }
+    res.body.pipeTo({
+      onRead(chunk, at) {
+        outbox.ids.push(m.id);
+        outbox.ats.push(at);
+        outbox.chunks.push(chunk);
         schedule();
       },
       onEnd(at) {
@@ -135,8 +135,12 @@ port.on("message", (m: ToReader) => {
       controllers.delete(m.id);
       return;
     case "lag-start":
+      // No stream is in flight between the warmup and the measured phase: a scavenge now pauses
+      // no stamp, and leaves a whole semi-space for the measured phase (start-reader-worker.ts).
+      emptyNursery();
       monitor?.stop();
       monitor = startEventLoopMonitor(m.resolutionMs);
+      post({ type: "lag-started" });
       return;
     case "lag-stop":
       post({ type: "lag", stats: monitor?.stop() ?? null });

@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { epochNow } from "./epoch-now.js";
 import {
   StampedBody,
@@ -11,6 +11,7 @@ import {
   type ReadBatch,
   type ToReader,
 } from "./reader-thread-protocol.js";
+import { startReaderWorker } from "./start-reader-worker.js";
 import type { Stats } from "./summarize.js";
 
 /** The reader thread stopped (crashed or was closed) while a request still needed it. */
@@ -35,6 +36,7 @@ export class ReaderThread {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private lagWaiter: ((stats: Stats | null) => void) | undefined;
+  private startWaiter: (() => void) | undefined;
   private stopped: Error | undefined;
 
   private constructor(private readonly worker: Worker) {
@@ -49,7 +51,7 @@ export class ReaderThread {
 
   /** Starts the thread and resolves once it is ready to send. */
   static start(): Promise<ReaderThread> {
-    const worker = new Worker(new URL("./reader-thread-entry.mjs", import.meta.url));
+    const worker = startReaderWorker(new URL("./reader-thread-entry.mjs", import.meta.url));
     return new Promise<ReaderThread>((resolve, reject) => {
       const onReady = (m: FromReader): void => {
         if (m.type !== "ready") return;
@@ -86,9 +88,17 @@ export class ReaderThread {
     });
   }
 
-  /** Starts sampling the reader thread's event-loop lag: how late a stamp could be. */
-  startLagMonitor(resolutionMs = 5): void {
-    this.post({ type: "lag-start", resolutionMs });
+  /**
+   * Call between the warmup and the measured phase, with no request in flight: the thread empties
+   * its young generation (so no scavenge pauses a stamp for its next ~20,000 reads) and starts
+   * sampling its event-loop lag, how late a stamp could be. Resolves when both are done.
+   */
+  startLagMonitor(resolutionMs = 5): Promise<void> {
+    if (this.stopped !== undefined) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.startWaiter = resolve;
+      this.post({ type: "lag-start", resolutionMs });
+    });
   }
 
   stopLagMonitor(): Promise<Stats | null> {
@@ -111,6 +121,10 @@ export class ReaderThread {
   private receive(m: FromReader): void {
     switch (m.type) {
       case "ready":
+        return;
+      case "lag-started":
+        this.startWaiter?.();
+        this.startWaiter = undefined;
         return;
       case "headers": {
         const entry = this.pending.get(m.id);
@@ -173,6 +187,8 @@ export class ReaderThread {
     }
     this.lagWaiter?.(null);
     this.lagWaiter = undefined;
+    this.startWaiter?.();
+    this.startWaiter = undefined;
   }
 }
 

@@ -114,6 +114,62 @@ describe("requestStamped", () => {
     expect(log).toHaveLength(4);
   });
 
+  it("pipeTo hands each read to the sink inside the data callback, right after its stamp", async () => {
+    server = await startTestServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write("data: first\n\n"); // goes out with the headers, before the sink exists
+      setTimeout(() => res.write("data: second\n\n"), 20);
+      setTimeout(() => res.end("data: third\n\n"), 40);
+    });
+    agent = new Agent();
+    const log: string[] = [];
+    const res = await requestStamped(agent, options(), loggingClock(log));
+    const reads: { text: string; at: number }[] = [];
+    const endedAt = await new Promise<number>((resolve, reject) =>
+      res.body.pipeTo({
+        onRead: (chunk, at) => {
+          log.push("sink");
+          reads.push({ text: chunk.toString(), at });
+        },
+        onEnd: resolve,
+        onError: reject,
+      }),
+    );
+    expect(reads.map((r) => r.text).join("")).toBe(
+      "data: first\n\ndata: second\n\ndata: third\n\n",
+    );
+    expect(reads.map((r) => r.at)).toEqual(reads.map((_r, i) => i + 2)); // 1 is the headers' stamp
+    expect(endedAt).toBe(reads.length + 2);
+    // the read that came with the headers reached the sink in pipeTo; every later one inside
+    // the data callback, before the next stamp was taken
+    expect(log.slice(2)).toEqual([
+      "sink",
+      ...reads.slice(1).flatMap(() => ["stamp", "sink"]),
+      "stamp",
+    ]);
+    expect(() => res.body.consume({ onReads: () => 0, onEnd: () => 0, onError: () => 0 })).toThrow(
+      "one consumer",
+    );
+  });
+
+  it("pipeTo passes a body error to the sink", async () => {
+    server = await startTestServer((_req, res) => {
+      startSse(res);
+      res.write("data: partial\n\n");
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    agent = new Agent();
+    const res = await requestStamped(agent, options(), () => 0);
+    const error = await new Promise<Error | undefined>((resolve) =>
+      res.body.pipeTo({
+        onRead: () => undefined,
+        onEnd: () => resolve(undefined),
+        onError: resolve,
+      }),
+    );
+    expect(error).toBeInstanceOf(Error);
+  });
+
   it("text() decodes a UTF-8 character split across two reads", async () => {
     const bytes = Buffer.from("héllo", "utf8");
     server = await startTestServer((_req, res) => {

@@ -29,6 +29,13 @@ export interface BodyConsumer {
   onError(error: Error): void;
 }
 
+/** Where a StampedBody hands each read at once, in the data callback that stamped it (see pipeTo). */
+export interface ReadSink {
+  onRead(chunk: Buffer, at: number): void;
+  onEnd(at: number): void;
+  onError(error: Error): void;
+}
+
 /**
  * Sends a request through undici's Dispatcher with a handler of its own, so every read of the
  * response body is stamped inside undici's data callback: the socket read was parsed as HTTP a
@@ -122,6 +129,7 @@ export class StampedBody {
   private error: Error | undefined;
   private finished = false;
   private consumer: BodyConsumer | undefined;
+  private sink: ReadSink | undefined;
   private scheduled = false;
 
   /** `cancel` aborts the request (undici closes the connection). */
@@ -138,6 +146,7 @@ export class StampedBody {
   /** A read stamped elsewhere (the reader thread stamps, this thread parses). */
   takeAt(chunk: Buffer, at: number): void {
     if (this.finished || this.ended || this.error !== undefined) return;
+    if (this.sink !== undefined) return this.sink.onRead(chunk, at);
     this.chunks.push(chunk);
     this.ats.push(at);
     this.schedule();
@@ -151,20 +160,51 @@ export class StampedBody {
     if (this.ended || this.error !== undefined) return;
     this.ended = true;
     this.endedAt = at;
+    if (this.sink !== undefined) {
+      this.finished = true;
+      return this.sink.onEnd(at);
+    }
     this.schedule();
   }
 
   fail(error: Error): void {
     if (this.ended || this.error !== undefined) return;
     this.error = error;
+    if (this.sink !== undefined) {
+      this.finished = true;
+      return this.sink.onError(error);
+    }
     this.schedule();
   }
 
   /** Hands the body to one consumer; what came before is delivered at the next check phase. */
   consume(consumer: BodyConsumer): void {
-    if (this.consumer !== undefined) throw new Error("a StampedBody has one consumer");
+    if (this.consumer !== undefined || this.sink !== undefined)
+      throw new Error("a StampedBody has one consumer");
     this.consumer = consumer;
     this.schedule();
+  }
+
+  /**
+   * Hands every read to `sink` in the data callback, right after its stamp: no setImmediate and no
+   * arrays per read. For a reader that batches on its own (the reader thread); what arrived
+   * before this call is handed over at once, in order.
+   */
+  pipeTo(sink: ReadSink): void {
+    if (this.consumer !== undefined || this.sink !== undefined)
+      throw new Error("a StampedBody has one consumer");
+    this.sink = sink;
+    for (let i = 0; i < this.chunks.length; i++)
+      sink.onRead(this.chunks[i] as Buffer, this.ats[i] ?? 0);
+    this.chunks = [];
+    this.ats = [];
+    if (this.error !== undefined) {
+      this.finished = true;
+      sink.onError(this.error);
+    } else if (this.ended) {
+      this.finished = true;
+      sink.onEnd(this.endedAt);
+    }
   }
 
   /** Stops the body: closes the connection, and nothing more is delivered. */

@@ -109,8 +109,8 @@ export async function runLoad(opts: LoadOptions, deps: LoadDeps = {}): Promise<L
       opts.signal,
     );
 
+    await reader?.startLagMonitor();
     const monitor = startEventLoopMonitor();
-    reader?.startLagMonitor();
     const startedAtMs = now();
     const deadline = opts.maxDurationMs === undefined ? Infinity : startedAtMs + opts.maxDurationMs;
     const progress = (done: number): void => opts.onProgress?.(done, opts.requests);
