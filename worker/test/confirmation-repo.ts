@@ -62,6 +62,7 @@ export interface ConfirmationRepo {
     yaml: string,
     suite?: Parameters<typeof makeJob>[0]["suite"],
   ): Promise<{ check: DoubleCheckRun; jobId: string }>;
+  /** Cancels the runs still going (their clusters stop), then removes everything. */
   close(): Promise<void>;
 }
 
@@ -129,6 +130,19 @@ export async function createConfirmationRepo(name: string): Promise<Confirmation
     await archiveJudgedRun(deps.store, job, shifted(measured, factor, sha, HISTORY_RUNS - k), null);
   }
 
+  // Runs still going when the file ends (a test that timed out) are cancelled, so their clusters
+  // stop instead of loading the machine under the files that follow.
+  const stop = new AbortController();
+  const running = new Set<Promise<unknown>>();
+  const run = async (job: ReturnType<typeof makeJob>): Promise<void> => {
+    const p = runJob(job, deps, { signal: stop.signal });
+    running.add(p);
+    try {
+      await p;
+    } finally {
+      running.delete(p);
+    }
+  };
   return {
     repo,
     deps,
@@ -150,12 +164,14 @@ export async function createConfirmationRepo(name: string): Promise<Confirmation
         pullRequest: { number, baseSha: mainSha },
         suite,
       });
-      await runJob(job, deps);
+      await run(job);
       const check = [...gh.checkRuns.values()].find((c) => c.external_id === job.jobId);
       if (!check) throw new Error(`no check run for ${job.jobId}`);
       return { check, jobId: job.jobId };
     },
     async close() {
+      stop.abort(new Error("the test file ended"));
+      await Promise.allSettled(running);
       await gh.close();
       await rm(tmp, { recursive: true, force: true });
     },

@@ -18,7 +18,7 @@ beforeAll(async () => {
 }, SETUP_TIMEOUT);
 afterAll(async () => {
   await r.close();
-});
+}, SETUP_TIMEOUT);
 
 describe("/benchmark --compare on the reference cluster", () => {
   it(

@@ -23,7 +23,7 @@ beforeAll(async () => {
 }, SETUP_TIMEOUT);
 afterAll(async () => {
   await r.close();
-});
+}, SETUP_TIMEOUT);
 
 describe("the paired A/B confirmation on the reference cluster", () => {
   it(
