@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: every test group runs and reports, even when an earlier one fails (a `&&` chain hid
-# the end-to-end tests whenever a unit test failed). The end-to-end files run two at a time, the
+# the end-to-end tests whenever a unit test failed). The end-to-end files run three at a time, the
 # two longest first (vitest.config.ts): only pipeline-confirmation{,-spike}.test.ts decide a verdict
 # on this machine's wall clock (A/B/B/A pairs of a 1.3× slowdown, and of a restart of the same
 # code), each in a repository of its own, and their neighbours (pipeline-compare, pipeline.e2e
@@ -25,7 +25,9 @@ run_group() {
 
 # The end-to-end group first: it mostly waits on the cluster's modelled token times, so .ci/run
 # runs the typecheck and the lint beside it.
-run_group "end-to-end (worker/test)" npx vitest run worker/test "$@"
+# Three at a time: the two A/B confirmation files take about 270 s each at load average 10, and
+# pipeline.e2e 175 s; two at a time left pipeline.e2e to start after them (452 s for the group).
+run_group "end-to-end (worker/test)" npx vitest run worker/test --maxWorkers=3 "$@"
 run_group "unit and integration" npx vitest run --exclude "worker/test/**" "$@"
 
 printf '\n== test groups\n'
