@@ -8,15 +8,20 @@
 // the gaps as written (itl_p99_reported_err_ms): a late stamp shortens one gap and lengthens the
 // next, so those mostly cancel. The client reads in its reader thread (the default); the same
 // load read in the main thread is measured too (main_reader_itl_err_p99_ms), and
-// client_vs_raw_itl_err_p99 is the client's ITL error p99 over the raw reader's. The sim runs in a
-// child process and this process runs only the readers; both are pinned to different CPUs when
-// they can be (see allowedCpus), and the host's load, the run-queue waits and this process's GC
-// pauses (and how many ITL errors above 1 ms had one inside the gap) are printed beside the
-// errors, because this machine is shared and its noise sets the tails.
+// client_vs_raw_itl_err_p99 is the client's ITL error p99 over the raw reader's. At the RESULT's
+// concurrency the three readers take turns, trial by trial (client, raw, main; three times), so
+// that each client_vs_raw pair reads one stretch of the shared machine's load: run as three blocks
+// one after another (as until 2026-12-06), the ratio compared two different minutes of the other
+// tenants' load (three runs in one hour gave 0.15, 1.61 and 1.90). The sim runs in a child
+// process and this process runs only the readers; both are pinned to different CPUs when they
+// can be (see allowedCpus), and the host's load, the run-queue waits and the GC pauses of
+// this process's main thread and of the reader thread (and how many ITL errors above 1 ms had one
+// inside the gap) are printed beside the errors, because this machine is shared and its noise
+// sets the tails.
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
-import { PerformanceObserver } from "node:perf_hooks";
+import { constants, PerformanceObserver } from "node:perf_hooks";
 import type { TokenTiming } from "@mlxbench/sim";
 import { runRawLoad, type TrialRecord } from "./raw-reader.js";
 import { measureParsing } from "./sse-parsing.js";
@@ -158,9 +163,12 @@ interface TrialErrors {
   gcPauses: number[];
   /** The same pauses as [start, end] epoch ms and V8's kind (1 minor, 2 major, 4 incremental, 8 weak callbacks). */
   gcSpans: { start: number; end: number; kind: number }[];
-  /** ITL errors above 1 ms, and how many of them had a client GC pause inside the gap. */
+  /** The stamping thread's GC pauses in the measured phase (the reader thread's by default). */
+  stampGcSpans: { start: number; end: number; kind: string }[];
+  /** ITL errors above 1 ms, and how many of them had a GC pause of this process / of the stamping thread inside the gap. */
   itlOver1: number;
   itlOver1InGc: number;
+  itlOver1InStampGc: number;
 }
 
 /** Run-queue wait of a process's main thread so far, ms (Linux /proc/<pid>/schedstat); NaN elsewhere. */
@@ -208,6 +216,7 @@ async function measureTrial(
   let eventLoopLagP99 = Number.NaN;
   let stampLagP99 = Number.NaN;
   let warned = false;
+  let stampGcSpans: TrialErrors["stampGcSpans"] = [];
   if (reader !== "raw") {
     const result = await runLoad({
       baseUrl: sim.apiUrl,
@@ -221,6 +230,11 @@ async function measureTrial(
     eventLoopLagP99 = result.calibration.eventLoopLagMs?.p99 ?? Number.NaN;
     stampLagP99 = result.calibration.stampLagMs?.p99 ?? Number.NaN;
     warned = result.calibration.clientLimited;
+    stampGcSpans = result.calibration.stampGcPauses.map((g) => ({
+      start: g.atMs,
+      end: g.atMs + g.durationMs,
+      kind: g.kind,
+    }));
   } else records = (await runRawLoad(sim.apiUrl, streams, requests, streams, PROMPTS)).records;
   gc.disconnect();
   const wallMs = epochNow() - startedAt;
@@ -251,8 +265,10 @@ async function measureTrial(
     wallMs,
     gcPauses,
     gcSpans,
+    stampGcSpans,
     itlOver1: 0,
     itlOver1InGc: 0,
+    itlOver1InStampGc: 0,
   };
   const steps = new Map<number, { simLast: number; first: number; n: number }>();
   for (const [k, r] of records.entries()) {
@@ -300,6 +316,7 @@ async function measureTrial(
           out.itlOver1++;
           const from = Math.min(pw.at, pc.atMs);
           if (gcSpans.some((g) => g.end > from && g.start < c.atMs)) out.itlOver1InGc++;
+          if (stampGcSpans.some((g) => g.end > from && g.start < c.atMs)) out.itlOver1InStampGc++;
         }
       }
       const step = steps.get(w.step);
@@ -315,7 +332,12 @@ async function measureTrial(
   return out;
 }
 
-const GC_KIND: Record<number, string> = { 1: "minor", 2: "major", 4: "incremental", 8: "weakcb" };
+const GC_KIND: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: "minor",
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: "major",
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: "incremental",
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: "weakcb",
+};
 
 interface LevelResult {
   streams: number;
@@ -329,6 +351,10 @@ function p(xs: readonly number[], q: number): number {
   return percentile(Float64Array.from(xs).sort(), q);
 }
 
+function requestsAt(streams: number): number {
+  return Math.max(streams * 2, 6);
+}
+
 async function measureLevel(
   sim: SimChild,
   label: string,
@@ -336,9 +362,37 @@ async function measureLevel(
   trials: number,
   reader: Reader = "client",
 ): Promise<LevelResult> {
-  const requests = Math.max(streams * 2, 6);
   const runs: TrialErrors[] = [];
-  for (let t = 0; t < trials; t++) runs.push(await measureTrial(sim, streams, requests, reader));
+  for (let t = 0; t < trials; t++)
+    runs.push(await measureTrial(sim, streams, requestsAt(streams), reader));
+  return reportLevel(label, streams, runs, reader);
+}
+
+/**
+ * The RESULT's level: each of the three trials reads the same load with the client (reader
+ * thread), then the raw reader, then the client reading in main, one right after the other, so
+ * that every client_vs_raw pair shares one stretch of the shared machine's load.
+ */
+async function measureInterleaved(
+  sim: SimChild,
+  streams: number,
+  trials: number,
+): Promise<Record<Reader, TrialErrors[]>> {
+  const runs: Record<Reader, TrialErrors[]> = { client: [], raw: [], "client-main": [] };
+  for (let t = 0; t < trials; t++)
+    for (const reader of ["client", "raw", "client-main"] as const)
+      runs[reader].push(await measureTrial(sim, streams, requestsAt(streams), reader));
+  return runs;
+}
+
+function reportLevel(
+  label: string,
+  streams: number,
+  runs: readonly TrialErrors[],
+  reader: Reader,
+): LevelResult {
+  const trials = runs.length;
+  const requests = requestsAt(streams);
   // One figure per run, then the median over runs (it resists one disturbed run), runs in [].
   const show = (f: (r: TrialErrors) => number): string => {
     const each = runs.map(f);
@@ -380,8 +434,12 @@ async function measureLevel(
     return [...byKind].map(([k, n]) => `${n}×${GC_KIND[k] ?? k}`).join("+");
   };
   console.log(
-    `  ITL errors > 1 ms: ${runs.map((r) => `${r.itlOver1} of ${r.itl.length} (${r.itlOver1InGc} with a GC pause of this process in the gap)`).join(", ")}`,
+    `  ITL errors > 1 ms: ${runs.map((r) => `${r.itlOver1} of ${r.itl.length} (${r.itlOver1InGc} with a GC pause of this process's main thread in the gap${reader === "client" ? `, ${r.itlOver1InStampGc} of the reader thread` : ""})`).join(", ")}`,
   );
+  if (reader === "client")
+    console.log(
+      `  reader thread's GC pauses in the measured phase: ${runs.map((r) => `${r.stampGcSpans.length}${r.stampGcSpans.length > 0 ? ` ${r.stampGcSpans.map((g) => g.kind).join("+")} (max ${fmt(Math.max(...r.stampGcSpans.map((g) => g.end - g.start)), 1)} ms)` : ""}`).join(", ")}`,
+    );
   console.log(
     `  GC pauses of this process: ${runs.map((r) => `${r.gcPauses.length} ${kinds(r)} (max ${fmt(Math.max(0, ...r.gcPauses), 1)} ms)`).join(", ")}${
       reader !== "raw"
@@ -427,22 +485,27 @@ try {
     console.log(
       `not pinned (${PIN ? "taskset missing or one CPU" : "--no-pin"}): client and sim share cores`,
     );
-  // Three runs at the RESULT's level; its figure is the median of their p99s.
-  for (const streams of LEVELS)
-    levels.push(await measureLevel(sim, "", streams, streams === STREAMS ? 3 : 1));
-  raw = await measureLevel(
-    sim,
+  for (const streams of LEVELS.filter((l) => l !== STREAMS))
+    levels.push(await measureLevel(sim, "", streams, 1));
+  // Three runs at the RESULT's level, interleaved with the references'; each figure is the
+  // median of the three p99s.
+  const runs = await measureInterleaved(sim, STREAMS, 3);
+  levels.push(reportLevel("", STREAMS, runs.client, "client"));
+  raw = reportLevel(
     ", raw node:net reader (reference: the floor this machine sets)",
     STREAMS,
-    3,
+    runs.raw,
     "raw",
   );
-  mainReader = await measureLevel(
-    sim,
+  mainReader = reportLevel(
     ", client reading in the main thread (readIn: main)",
     STREAMS,
-    3,
+    runs["client-main"],
     "client-main",
+  );
+  const ratios = runs.client.map((c, t) => p(c.itl, 99) / p(runs.raw[t]?.itl ?? [], 99));
+  console.log(
+    `  client ITL error p99 ÷ raw reader's, trial by trial (each pair read one after the other): ${ratios.map((x) => fmt(x)).join(", ")}`,
   );
   if (pinned && cpus !== undefined) {
     setCpus(sim.pid, cpus);

@@ -34,8 +34,14 @@ describe("assessCalibration", () => {
       dispatchLagMs: quiet,
       eventLoopLagMs: quiet,
       stampLagMs: quiet,
+      stampGcPauses: [],
       clientLimited: false,
     });
+  });
+
+  it("carries the stamping thread's GC pauses through", () => {
+    const pauses = [{ atMs: 1000, durationMs: 1.5, kind: "minor" as const }];
+    expect(assessCalibration({ ...base, stampGcPauses: pauses }).stampGcPauses).toEqual(pauses);
   });
 
   it.each([

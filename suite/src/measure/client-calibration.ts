@@ -1,4 +1,5 @@
 import { createHistogram } from "node:perf_hooks";
+import type { GcPause } from "./observe-gc-pauses.js";
 import type { Stats } from "./summarize.js";
 
 export interface ClientCalibration {
@@ -13,6 +14,11 @@ export interface ClientCalibration {
    * the main thread's when reading in main. A read that arrives while that loop is busy is stamped late.
    */
   stampLagMs: Stats | null;
+  /**
+   * The stamping thread's GC pauses in the measured phase: a read that arrives during one is
+   * stamped late by up to its length (the reader thread's, or this thread's when reading in main).
+   */
+  stampGcPauses: GcPause[];
   clientLimited: boolean;
   warning?: string;
 }
@@ -97,6 +103,7 @@ export interface CalibrationInput {
   dispatchLagMs: Stats | null;
   eventLoopLagMs: Stats | null;
   stampLagMs: Stats | null;
+  stampGcPauses?: GcPause[];
   itlMs: Stats | null;
   ttftMs: Stats | null;
   /** What a dispatch lag is compared with when nothing was streamed (no TTFT). */
@@ -137,6 +144,7 @@ export function assessCalibration(input: CalibrationInput): ClientCalibration {
     dispatchLagMs,
     eventLoopLagMs: input.eventLoopLagMs,
     stampLagMs,
+    stampGcPauses: input.stampGcPauses ?? [],
     clientLimited: reasons.length > 0,
   };
   if (reasons.length > 0) {

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import type { GcPause } from "./observe-gc-pauses.js";
 import type { Stats } from "./summarize.js";
 import type { StampedRequestOptions } from "./request-stamped.js";
 
@@ -41,7 +42,8 @@ export type FromReader =
   | { type: "headers"; id: number; statusCode: number; headers: IncomingHttpHeaders; at: number }
   | { type: "failed"; id: number; error: WireError }
   | ReadBatch
-  | { type: "lag"; stats: Stats | null };
+  /** The thread's event-loop lag and its GC pauses, between lag-start and lag-stop. */
+  | { type: "lag"; stats: Stats | null; gcPauses: GcPause[] };
 
 export function toWireError(err: unknown): WireError {
   if (!(err instanceof Error)) return { name: "Error", message: String(err) };

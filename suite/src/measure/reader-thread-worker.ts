@@ -6,6 +6,7 @@ import { Agent } from "undici";
 import { startEventLoopMonitor, type EventLoopMonitor } from "./client-calibration.js";
 import { emptyNursery } from "./empty-nursery.js";
 import { epochNow } from "./epoch-now.js";
+import { observeGcPauses, type GcObserver } from "./observe-gc-pauses.js";
 import { requestStamped } from "./request-stamped.js";
 import {
   toWireError,
@@ -21,6 +22,7 @@ if (port === null) throw new Error("reader-thread-worker runs as a worker_thread
 const agent = new Agent({ connections: null, pipelining: 1 });
 const controllers = new Map<number, AbortController>();
 let monitor: EventLoopMonitor | undefined;
+let gc: GcObserver | undefined;
 
 // The turn's reads, appended in the data callback right after each stamp. The arrays are reused:
 // postMessage copies them, so a turn leaves no garbage here but the one buffer it transfers.
@@ -125,6 +127,14 @@ async function send(m: Extract<ToReader, { type: "request" }>): Promise<void> {
   }
 }
 
+async function stopMonitors(): Promise<void> {
+  const stats = monitor?.stop() ?? null;
+  monitor = undefined;
+  const gcPauses = (await gc?.stop()) ?? [];
+  gc = undefined;
+  post({ type: "lag", stats, gcPauses });
+}
+
 port.on("message", (m: ToReader) => {
   switch (m.type) {
     case "request":
@@ -139,12 +149,13 @@ port.on("message", (m: ToReader) => {
       // no stamp, and leaves a whole semi-space for the measured phase (start-reader-worker.ts).
       emptyNursery();
       monitor?.stop();
+      void gc?.stop();
       monitor = startEventLoopMonitor(m.resolutionMs);
+      gc = observeGcPauses();
       post({ type: "lag-started" });
       return;
     case "lag-stop":
-      post({ type: "lag", stats: monitor?.stop() ?? null });
-      monitor = undefined;
+      void stopMonitors();
       return;
   }
 });

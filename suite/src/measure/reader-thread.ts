@@ -11,8 +11,15 @@ import {
   type ReadBatch,
   type ToReader,
 } from "./reader-thread-protocol.js";
+import type { GcPause } from "./observe-gc-pauses.js";
 import { startReaderWorker } from "./start-reader-worker.js";
 import type { Stats } from "./summarize.js";
+
+/** The reader thread's event-loop lag and GC pauses over the measured phase. */
+export interface StampThreadStats {
+  lag: Stats | null;
+  gcPauses: GcPause[];
+}
 
 /** The reader thread stopped (crashed or was closed) while a request still needed it. */
 export class ReaderThreadError extends Error {
@@ -35,7 +42,7 @@ interface Pending {
 export class ReaderThread {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  private lagWaiter: ((stats: Stats | null) => void) | undefined;
+  private lagWaiter: ((lag: StampThreadStats) => void) | undefined;
   private startWaiter: (() => void) | undefined;
   private stopped: Error | undefined;
 
@@ -101,8 +108,9 @@ export class ReaderThread {
     });
   }
 
-  stopLagMonitor(): Promise<Stats | null> {
-    if (this.stopped !== undefined) return Promise.resolve(null);
+  /** Stops the lag monitor; with the thread's GC pauses since startLagMonitor. */
+  stopLagMonitor(): Promise<StampThreadStats> {
+    if (this.stopped !== undefined) return Promise.resolve({ lag: null, gcPauses: [] });
     return new Promise((resolve) => {
       this.lagWaiter = resolve;
       this.post({ type: "lag-stop" });
@@ -147,7 +155,7 @@ export class ReaderThread {
         this.takeReads(m);
         return;
       case "lag":
-        this.lagWaiter?.(m.stats);
+        this.lagWaiter?.({ lag: m.stats, gcPauses: m.gcPauses });
         this.lagWaiter = undefined;
         return;
     }
@@ -185,7 +193,7 @@ export class ReaderThread {
       if (entry.body === undefined) entry.reject(reason);
       else entry.body.fail(reason);
     }
-    this.lagWaiter?.(null);
+    this.lagWaiter?.({ lag: null, gcPauses: [] });
     this.lagWaiter = undefined;
     this.startWaiter?.();
     this.startWaiter = undefined;

@@ -103,6 +103,7 @@ describe("against the reference cluster", () => {
       dispatchLagMs: c.dispatchLagMs,
       eventLoopLagMs: c.eventLoopLagMs,
       stampLagMs: c.stampLagMs,
+      stampGcPauses: c.stampGcPauses,
       itlMs: result.metrics.itlMs,
       ttftMs: result.metrics.ttftMs,
       e2eMs: result.metrics.e2eMs,

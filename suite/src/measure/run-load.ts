@@ -9,6 +9,7 @@ import {
 } from "./client-calibration.js";
 import { computeLoadMetrics, type LoadMetrics } from "./compute-load-metrics.js";
 import { discoverModel } from "./discover-model.js";
+import { observeGcPauses } from "./observe-gc-pauses.js";
 import { epochNow } from "./epoch-now.js";
 import { DEFAULT_PROMPTS, type PromptSpec } from "./prompt-spec.js";
 import type { RequestRecord } from "./request-record.js";
@@ -111,6 +112,8 @@ export async function runLoad(opts: LoadOptions, deps: LoadDeps = {}): Promise<L
 
     await reader?.startLagMonitor();
     const monitor = startEventLoopMonitor();
+    // Reading in main, this thread stamps: its GC pauses are the stamps' (the reader thread reports its own).
+    const mainGc = reader === undefined ? observeGcPauses() : undefined;
     const startedAtMs = now();
     const deadline = opts.maxDurationMs === undefined ? Infinity : startedAtMs + opts.maxDurationMs;
     const progress = (done: number): void => opts.onProgress?.(done, opts.requests);
@@ -141,7 +144,11 @@ export async function runLoad(opts: LoadOptions, deps: LoadDeps = {}): Promise<L
             progress,
           );
     const eventLoopLagMs = monitor.stop();
-    const stampLagMs = reader === undefined ? eventLoopLagMs : await reader.stopLagMonitor();
+    const stampThread =
+      reader === undefined
+        ? { lag: eventLoopLagMs, gcPauses: (await mainGc?.stop()) ?? [] }
+        : await reader.stopLagMonitor();
+    const stampLagMs = stampThread.lag;
 
     const durationMs = measuredWindow(records, startedAtMs, now);
     const metrics = computeLoadMetrics(records, durationMs, opts.slo);
@@ -153,6 +160,7 @@ export async function runLoad(opts: LoadOptions, deps: LoadDeps = {}): Promise<L
       dispatchLagMs: summarize(dispatchLags),
       eventLoopLagMs,
       stampLagMs,
+      stampGcPauses: stampThread.gcPauses,
       itlMs: metrics.itlMs,
       ttftMs: metrics.ttftMs,
       e2eMs: metrics.e2eMs,
