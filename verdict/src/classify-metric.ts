@@ -88,7 +88,7 @@ export function classifyMetric(
   // The screen passes a metric only when its interval rules out a threshold-sized worsening (the
   // readers' own rule, describeChange). An interval that reaches the threshold is a close call for
   // A/B pairs when it leans worse against the robust run-to-run noise alone (the rank test on one
-  // run's samples cannot speak to it), or when maxPairs pairs could settle it.
+  // run's samples cannot speak to it), or when the pairs a confirmation would run could settle it.
   if (m.worseUpper >= threshold) {
     const leans = m.worse > 0 && m.leanP <= config.closeCallP;
     if (leans)
@@ -108,19 +108,25 @@ export function classifyMetric(
     return {
       ...base,
       outcome: "unchanged",
-      reason: `${v.key} unchanged as far as one run can tell: ${shown} reaches the ${v.thresholdPct} % threshold, but run-to-run noise of ${formatMde(m.robustNoisePct)} % is too much for ${config.maxPairs} A/B pairs to settle it`,
+      reason: `${v.key} unchanged as far as one run can tell: ${shown} reaches the ${v.thresholdPct} % threshold, but run-to-run noise of ${formatMde(m.robustNoisePct)} % is too much for ${pairsToRun(config)} A/B pairs to settle it`,
     };
   }
   return { ...base, outcome: "unchanged", reason: `${v.key} unchanged: ${shown}` };
 }
 
+/** Most pairs a confirmation would run: the fixed count when one is set, else the cap. */
+function pairsToRun(config: VerdictConfig): number {
+  return Math.min(config.confirmPairs ?? config.maxPairs, config.maxPairs);
+}
+
 /**
- * Whether maxPairs A/B pairs would detect a threshold-sized worsening at `straddlePower` or more,
- * against one run's robust run-to-run noise (the trimmed paired test is robust to spikes as well).
+ * Whether the pairs a confirmation would run (at most maxPairs) would detect a threshold-sized
+ * worsening at `straddlePower` or more, against one run's robust run-to-run noise (the trimmed
+ * paired test is robust to spikes as well).
  */
 function pairsCanSettle(robustNoisePct: number, threshold: number, config: VerdictConfig): boolean {
   if (!Number.isFinite(robustNoisePct) || robustNoisePct <= 0) return false;
-  const mde = computePairedMde(robustNoisePct, config.maxPairs, {
+  const mde = computePairedMde(robustNoisePct, pairsToRun(config), {
     alpha: config.confirmAlpha,
     power: config.straddlePower,
     trim: config.confirmTrim,

@@ -155,6 +155,8 @@ describe("the screen under run-to-run noise", () => {
     const unsettled = judge({ maxPairs: 4 });
     expect(unsettled).toMatchObject({ outcome: "unchanged", needsConfirmation: false });
     expect(unsettled?.reason).toMatch(/too much for 4 A\/B pairs to settle it/);
+    // A fixed pair count (confirmation.pairs) is what would run, so it is what must settle it.
+    expect(judge({ confirmPairs: 4 })).toMatchObject({ outcome: "unchanged" });
     // A threshold wider than the interval needs no pairs at all.
     const wide = judge({ defaultThresholdPct: 30 });
     expect(wide).toMatchObject({ outcome: "unchanged", needsConfirmation: false });
