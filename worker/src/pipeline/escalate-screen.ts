@@ -29,7 +29,7 @@ export interface EscalationSteps {
 
 /**
  * When this job confirms: a person asked (`/benchmark confirm`), the repository turned it off, a
- * push (nothing to gate: up to 12 A/B pairs would cost minutes per push for no decision), or close calls.
+ * push (nothing to gate: up to 20 A/B pairs would cost minutes per push for no decision), or close calls.
  */
 export function confirmModeOf(run: Pick<JobRun, "job">, input: ConfirmationInput): ConfirmMode {
   if (run.job.suite.confirm) return "requested";

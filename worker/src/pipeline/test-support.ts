@@ -140,7 +140,7 @@ export function simConfigYaml(o: SimConfigOptions): string {
  * The reference cluster for tests of mechanics (pipeline.e2e, gate-reuse, run-job: none decides a
  * verdict): every component still runs and reports, on the fewest requests that give each metric
  * samples, short completions, and tokens at the sim's default speed. A close call is left inconclusive instead of
- * confirmed by up to 12 A/B pairs (24 more suite runs that would decide nothing those tests assert;
+ * confirmed by up to 20 A/B pairs (the default max_pairs: 40 more suite runs that would decide nothing those tests assert;
  * the pipeline-confirmation files test the pairs).
  */
 export function mechanicsConfigYaml(
