@@ -358,7 +358,10 @@ describe("report pages in Chromium", () => {
       ctx,
     );
     expect(status).toBe(200);
-    expect(await loadImages(page)).toEqual([640]);
+    // Every image loads through the signed link: a baseline-vs-run chart per changed metric, then
+    // the run's chart (as the regressed run's page above).
+    const changed = await page.locator("figure[data-change]").count();
+    expect(await loadImages(page)).toEqual([...Array.from({ length: changed }, () => 760), 640]);
     await shoot(page, "run-private-signed");
     expect(problems).toEqual([]);
     expect((await open(`/reports/${PRIVATE_REPO}/trends`, ctx)).status).toBe(404);
