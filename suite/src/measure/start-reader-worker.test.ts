@@ -39,6 +39,15 @@ describe("startReaderWorker", () => {
     expect(plain).toBeLessThan(8 * MB);
   });
 
+  it("gives readers started together each the semi-space, then puts the default back", async () => {
+    const sizes = await Promise.all([
+      newSpaceOf(startReaderWorker(reporter, 8)),
+      newSpaceOf(startReaderWorker(reporter, 8)),
+    ]);
+    for (const size of sizes) expect(size).toBeGreaterThanOrEqual(8 * MB);
+    expect(await newSpaceOf(new Worker(reporter))).toBeLessThan(8 * MB);
+  });
+
   it.each([
     [[], 0],
     [["--min-semi-space-size=4"], 4],

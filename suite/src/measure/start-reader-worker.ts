@@ -17,12 +17,16 @@ export const READER_SEMI_SPACE_MB = 32;
  * this process was started with.
  */
 export function startReaderWorker(url: URL, semiSpaceMb = READER_SEMI_SPACE_MB): Worker {
-  const before = minSemiSpaceFromArgv(process.execArgv);
-  v8.setFlagsFromString(`--min-semi-space-size=${semiSpaceMb}`);
-  let restored = false;
-  const restore = (): void => {
-    if (restored) return;
-    restored = true;
+  // Readers started together share the setting: it is put back when the last one's isolate exists.
+  if (starting++ === 0) before = minSemiSpaceFromArgv(process.execArgv);
+  v8.setFlagsFromString(`--min-semi-space-size=${Math.max(semiSpaceMb, largest)}`);
+  largest = Math.max(semiSpaceMb, largest);
+  let done = false;
+  const started = (): void => {
+    if (done) return;
+    done = true;
+    if (--starting > 0) return;
+    largest = 0;
     v8.setFlagsFromString(`--min-semi-space-size=${before}`);
   };
   try {
@@ -31,15 +35,19 @@ export function startReaderWorker(url: URL, semiSpaceMb = READER_SEMI_SPACE_MB):
       resourceLimits: { maxYoungGenerationSizeMb: 3 * semiSpaceMb },
     });
     // The isolate is created on the worker's own thread: it exists once the worker is online.
-    worker.once("online", restore);
-    worker.once("error", restore);
-    worker.once("exit", restore);
+    worker.once("online", started);
+    worker.once("error", started);
+    worker.once("exit", started);
     return worker;
   } catch (err) {
-    restore();
+    started();
     throw err;
   }
 }
+
+let starting = 0;
+let largest = 0;
+let before = 0;
 
 /** The `--min-semi-space-size` this process was started with (0: V8's default). */
 export function minSemiSpaceFromArgv(execArgv: readonly string[]): number {
