@@ -35,7 +35,7 @@ export async function decideFully(
       runAgain: () => Promise.resolve(poolRuns(current, more.runAgain())),
       runPairs: (pairs) => Promise.resolve(more.runPairs(pairs)),
       judge,
-      judgePairs: (screen, pairsByMetric) => judgePairs(screen, pairsByMetric, config),
+      judgePairs: (screen, pairsByMetric, opts) => judgePairs(screen, pairsByMetric, config, opts),
     },
     {
       ...deriveNextStepOptions(config),

@@ -37,8 +37,9 @@ export function sumTallies(tallies: BandTallies, m: Method, bands?: readonly str
     out.flags += t.flags;
     out.spikes += t.spikes;
     for (const [e, r] of Object.entries(t.tier2 ?? {})) {
-      const into = ((out.tier2 ??= {})[Number(e)] ??= { ran: 0, flagged: 0, reran: 0 });
+      const into = ((out.tier2 ??= {})[Number(e)] ??= { ran: 0, flagged: 0, reran: 0, pairs: 0 });
       into.ran += r.ran;
+      into.pairs += r.pairs;
       into.flagged += r.flagged;
       into.reran += r.reran;
     }
@@ -107,10 +108,14 @@ export function formatRealReport(tallies: BandTallies, series: number): string {
         `${t.tier2?.[e]?.ran ?? 0} ran, ${t.tier2?.[e]?.flagged ?? 0} flagged (${t.tier2?.[e]?.reran ?? 0} re-runs instead)`;
       return `${b}: clean ${at(0)}; +5 % ${at(0.05)} of ${t.regressed[0.05]?.trials ?? 0}`;
     });
+  const all = sumTallies(tallies, "mlxbench");
+  const clean = all.tier2?.[0] ?? { ran: 0, pairs: 0 };
+  const cost = `clean points that ran A/B pairs: ${clean.ran} of ${all.clean} (${ratio(clean.ran, all.clean)}), ${(clean.pairs / Math.max(1, clean.ran)).toFixed(1)} pairs each on average, ${(clean.pairs / Math.max(1, all.clean)).toFixed(2)} per clean point`;
   return [
     `real corpus replay: ${series} series, one value per commit bridged to a run; mlxbench = screen + re-run or A/B pairs from the next commits`,
     formatTable(rows),
     `each band against its best anchor (most +5 % power at ≤ 1.5 flags /100): ${verdicts.join("; ")}`,
     `mlxbench's tier 2 (A/B pairs from the next commits) per band, points where pairs ran and then flagged: ${tier2.join("; ")}`,
+    cost,
   ].join("\n");
 }

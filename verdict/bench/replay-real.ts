@@ -42,8 +42,11 @@ export interface Tally {
   flags: number;
   spikes: number;
   regressed: Record<number, { trials: number; hits: number }>;
-  /** mlxbench only, per effect (0 included): how often tier 2 ran, and how often it then flagged. */
-  tier2?: Record<number, { ran: number; flagged: number; reran: number }>;
+  /**
+   * mlxbench only, per effect (0 included): how often tier 2 ran, how often it then flagged, and
+   * the A/B pairs it asked for in all (what a user's cluster would run; the replay may hold fewer).
+   */
+  tier2?: Record<number, { ran: number; flagged: number; reran: number; pairs: number }>;
 }
 
 export type BandTallies = Map<string, Record<Method, Tally>>;
@@ -139,10 +142,16 @@ export async function replaySeries(
       });
       const regressed = decided.verdict.metrics.some((m) => m.outcome === "regressed");
       const flagged = new Set<Method>(regressed ? ["mlxbench"] : []);
-      const t2 = ((forBand.mlxbench.tier2 ??= {})[e] ??= { ran: 0, flagged: 0, reran: 0 });
+      const t2 = ((forBand.mlxbench.tier2 ??= {})[e] ??= {
+        ran: 0,
+        flagged: 0,
+        reran: 0,
+        pairs: 0,
+      });
       if (decided.step.kind === "rerun") t2.reran++;
       if (decided.step.kind === "confirm") {
         t2.ran++;
+        t2.pairs += decided.step.pairs;
         if (regressed) t2.flagged++;
       }
       const earlier = s.values.slice(Math.max(0, t - 100), t);

@@ -1,6 +1,6 @@
 import { studentTQuantile } from "./stats/index.js";
 import type { MeasuredMetric } from "./compare-metric.js";
-import { formatP, formatScreenChange } from "./format-change.js";
+import { formatLevel, formatP, formatScreenChange } from "./format-change.js";
 import { computeMdePct, formatMde } from "./compute-mde.js";
 import { computePairedMde } from "./decide-next-step.js";
 import type { MetricEvidence, MetricVerdict } from "./metric-verdict.js";
@@ -103,7 +103,8 @@ export function classifyMetric(
         ...base,
         outcome: "inconclusive",
         needsConfirmation: true,
-        reason: `${v.key} a close call: ${shown} reaches the ${v.thresholdPct} % threshold, so one run cannot rule out a threshold-sized worsening; a paired A/B run decides`,
+        straddle: true,
+        reason: `${v.key} a close call: ${shown} reaches the ${v.thresholdPct} % threshold, so one run cannot rule out a threshold-sized worsening; A/B pairs decide it, at the stricter level ${formatLevel(config.straddleAlpha)} as the screen did not lean worse`,
       };
     return {
       ...base,
@@ -121,13 +122,13 @@ function pairsToRun(config: VerdictConfig): number {
 
 /**
  * Whether the pairs a confirmation would run (at most maxPairs) would detect a threshold-sized
- * worsening at `straddlePower` or more, against one run's robust run-to-run noise (the trimmed
- * paired test is robust to spikes as well).
+ * worsening at `straddlePower` or more, at the level that will judge them (`straddleAlpha`),
+ * against one run's robust run-to-run noise (the trimmed paired test is robust to spikes as well).
  */
 function pairsCanSettle(robustNoisePct: number, threshold: number, config: VerdictConfig): boolean {
   if (!Number.isFinite(robustNoisePct) || robustNoisePct <= 0) return false;
   const mde = computePairedMde(robustNoisePct, pairsToRun(config), {
-    alpha: config.confirmAlpha,
+    alpha: config.straddleAlpha,
     power: config.straddlePower,
     trim: config.confirmTrim,
   });

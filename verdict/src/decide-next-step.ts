@@ -27,6 +27,8 @@ export interface NextStepOptions {
   maxPairs: number;
   /** Level of the paired test the pairs are sized for (the confirmation's, not the screen's). */
   alpha?: number;
+  /** The level instead for a metric automatic pairs confirm only for its straddle (judgePairs' rule). */
+  straddleAlpha?: number;
   /** Power at which the sized pairs resolve the threshold. */
   power?: number;
   /** Yuen's trimming share of the paired test (from MIN_TRIM_PAIRS on); it costs degrees of freedom. */
@@ -42,6 +44,7 @@ export function deriveNextStepOptions(config: VerdictConfig): NextStepOptions {
     maxPairs: config.maxPairs,
     ...(config.confirmPairs !== undefined ? { confirmPairs: config.confirmPairs } : {}),
     alpha: config.confirmAlpha,
+    straddleAlpha: config.straddleAlpha,
     power: config.confirmPower,
     trim: config.confirmTrim,
   };
@@ -77,7 +80,11 @@ export function decideNextStep(screen: Verdict, opts: NextStepOptions): NextStep
       kind: "done",
       note: `The screen's call on ${open.map((m) => m.key).join(", ")} is close under run-to-run noise; a push is not confirmed with A/B pairs (there is no pull request to gate, and the next pushes' runs settle the trend), so it stays inconclusive.`,
     };
-  return { kind: "confirm", pairs: pairsFor(open, opts), metrics: open.map((m) => m.key) };
+  return {
+    kind: "confirm",
+    pairs: pairsFor(open, opts, false),
+    metrics: open.map((m) => m.key),
+  };
 }
 
 /** A confirmation a person asked for: every gated metric the screen compared, whatever it said. */
@@ -96,15 +103,23 @@ function requestedStep(screen: Verdict, opts: NextStepOptions): NextStep {
     };
   return {
     kind: "confirm",
-    pairs: pairsFor(compared, opts),
+    pairs: pairsFor(compared, opts, true),
     metrics: compared.map((m) => m.key),
     requested: true,
   };
 }
 
-function pairsFor(metrics: readonly MetricVerdict[], opts: NextStepOptions): number {
+/** Pairs for the metrics, each sized at the level judgePairs will decide it at. */
+function pairsFor(
+  metrics: readonly MetricVerdict[],
+  opts: NextStepOptions,
+  requested: boolean,
+): number {
+  const levelOf = (m: MetricVerdict): number =>
+    (m.straddle === true && !requested ? opts.straddleAlpha : undefined) ?? opts.alpha ?? 0.01;
   const wanted =
-    opts.confirmPairs ?? Math.max(...metrics.map((m) => sizePairs(m, metrics.length, opts)));
+    opts.confirmPairs ??
+    Math.max(...metrics.map((m) => sizePairs(m, metrics.length, { ...opts, alpha: levelOf(m) })));
   return Math.min(opts.maxPairs, Math.max(2, wanted));
 }
 

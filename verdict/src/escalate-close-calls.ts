@@ -1,6 +1,6 @@
 import type { RunResult } from "@mlxbench/proto";
 import { decideNextStep, type NextStep, type NextStepOptions } from "./decide-next-step.js";
-import { collectPairs, type RunPair } from "./judge-pairs.js";
+import { collectPairs, type JudgePairsOptions, type RunPair } from "./judge-pairs.js";
 import type { ValuePair } from "./stats/index.js";
 import type { Verdict } from "./metric-verdict.js";
 
@@ -11,10 +11,11 @@ export interface EscalationIo {
   /** Runs `pairs` A/B pairs of merge-base and head interleaved A/B/B/A on the same cluster. */
   runPairs: (pairs: number, metrics: readonly string[]) => Promise<RunPair[]>;
   judge: (runResult: RunResult) => Promise<Verdict>;
-  /** The pure judgePairs bound to the config: `(s, p) => judgePairs(s, p, config)`. */
+  /** The pure judgePairs bound to the config: `(s, p, o) => judgePairs(s, p, config, o)`. */
   judgePairs: (
     screen: Verdict,
     pairsByMetric: ReadonlyMap<string, readonly ValuePair[]>,
+    opts: JudgePairsOptions,
   ) => Verdict | Promise<Verdict>;
 }
 
@@ -85,7 +86,9 @@ export async function escalateCloseCalls(
         );
       }
       opts.signal?.throwIfAborted();
-      const verdict = await io.judgePairs(first.verdict, collectPairs(pairs, step.metrics));
+      const verdict = await io.judgePairs(first.verdict, collectPairs(pairs, step.metrics), {
+        requested: step.requested === true,
+      });
       return {
         ...first,
         verdict,

@@ -26,6 +26,11 @@ export function formatP(p: number): string {
   return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
 }
 
+/** A test's level as a person writes it: 0.01, 0.005. */
+export function formatLevel(level: number): string {
+  return String(Number(level.toPrecision(2)));
+}
+
 export function toPercent(logRatio: number): number {
   return (Math.exp(logRatio) - 1) * 100;
 }

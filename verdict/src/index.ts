@@ -41,7 +41,13 @@ export {
   type DescribedMetric,
   type VerdictSummary,
 } from "./summarize-verdict.js";
-export { collectPairs, judgePairs, type RunPair } from "./judge-pairs.js";
+export {
+  collectPairs,
+  confirmLevelOf,
+  judgePairs,
+  type JudgePairsOptions,
+  type RunPair,
+} from "./judge-pairs.js";
 export {
   describeIdentityField,
   diffFingerprintIdentity,

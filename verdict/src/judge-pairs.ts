@@ -8,7 +8,7 @@ import {
 } from "./stats/index.js";
 import { findSampleProblem, summarizeRun } from "./compare-metric.js";
 import { concludeFromMetrics } from "./conclude-verdict.js";
-import { formatP, formatSigned, toPercent } from "./format-change.js";
+import { formatLevel, formatP, formatSigned, toPercent } from "./format-change.js";
 import type { MetricVerdict, Verdict } from "./metric-verdict.js";
 import type { VerdictConfig } from "./verdict-config.js";
 
@@ -56,9 +56,10 @@ function isMap(all: PairsByMetric): all is ReadonlyMap<string, readonly ValuePai
 /**
  * Tier 2: the screen's verdict with every metric that has pairs decided by the paired test on
  * log(head / base) instead (Yuen's trimmed test from 10 pairs on, below that only a spiked pair cut, Holm across the confirmed metrics
- * at `config.confirmAlpha`, the practical threshold inside or below the interval, as in the screen).
- * Pairs end "unchanged" only when their interval lies within ±threshold; an interval that reaches
- * past it without Holm's p at confirmAlpha ends "inconclusive" (not decided), whichever side it
+ * at `config.confirmAlpha` — at `config.straddleAlpha` for a metric automatic pairs confirm only for
+ * its straddle (`confirmLevelOf`) — the practical threshold inside or below the interval, as in the
+ * screen). Pairs end "unchanged" only when their interval lies within ±threshold; an interval that
+ * reaches past it without Holm's p at the level ends "inconclusive" (not decided), whichever side it
  * lies on. Unusable pairs (NaN, zeros, fewer than 2) mark that metric
  * invalid, never a pass. Each confirmed metric keeps the screen's change
  * and gains `confirmation`; `tiers` holds both conclusions. A screen that failed validation, or
@@ -68,6 +69,7 @@ export function judgePairs(
   screen: Verdict,
   pairsByMetric: PairsByMetric,
   config: VerdictConfig,
+  opts: JudgePairsOptions = {},
 ): Verdict {
   if (screen.kind === "validation_failed" || screen.kind === "no_baseline") return screen;
   const tested = new Map<string, PairedLogRatio | PairedInputError>();
@@ -106,7 +108,8 @@ export function judgePairs(
         needsConfirmation: false,
         reason: `${m.key}: the A/B pairs cannot be judged (${r.message})`,
       };
-    return classifyPaired(m, r, adjusted.get(m.key) ?? { worse: 1, better: 1 }, config);
+    const level = confirmLevelOf(m, config, opts);
+    return classifyPaired(m, r, adjusted.get(m.key) ?? { worse: 1, better: 1 }, level);
   });
   const summary = concludeFromMetrics(metrics, null);
   const pairs = Math.max(0, ...ok.map(([, r]) => r.pairs));
@@ -125,11 +128,31 @@ export function judgePairs(
   };
 }
 
+export interface JudgePairsOptions {
+  /** A person asked for the pairs (`/benchmark confirm`): every metric is decided at confirmAlpha. */
+  requested?: boolean;
+}
+
+/**
+ * The level the pairs decide a metric at: `straddleAlpha` when automatic pairs confirm it only
+ * because the screen's interval reached the threshold (the screen did not lean worse, so the pairs
+ * make the whole case), else `confirmAlpha`. Holm's adjusted p is held against it either way.
+ */
+export function confirmLevelOf(
+  m: Pick<MetricVerdict, "straddle">,
+  config: Pick<VerdictConfig, "confirmAlpha" | "straddleAlpha">,
+  opts: JudgePairsOptions = {},
+): number {
+  return m.straddle === true && opts.requested !== true
+    ? config.straddleAlpha
+    : config.confirmAlpha;
+}
+
 function classifyPaired(
   m: MetricVerdict,
   r: PairedLogRatio,
   adjusted: { worse: number; better: number },
-  config: VerdictConfig,
+  level: number,
 ): MetricVerdict {
   const threshold = Math.log(1 + m.thresholdPct / 100);
   const orient = m.direction === "lower_is_better" ? 1 : -1;
@@ -144,6 +167,7 @@ function classifyPaired(
     worseP: r.worseP,
     adjustedWorseP: adjusted.worse,
     screenOutcome: m.outcome,
+    level,
   };
   const shown = `${formatSigned(confirmation.percent)} % [${formatSigned(confirmation.lowerPercent)}, ${formatSigned(confirmation.upperPercent)}] over ${r.pairs} A/B pairs`;
   const base = { ...m, confirmation, needsConfirmation: false, moreSamplesNeeded: null };
@@ -152,7 +176,7 @@ function classifyPaired(
     outcome,
     reason,
   });
-  if (adjusted.worse <= config.confirmAlpha && worse > 0) {
+  if (adjusted.worse <= level && worse > 0) {
     if (worseUpper >= threshold)
       return say(
         "regressed",
@@ -163,7 +187,7 @@ function classifyPaired(
       `${m.key} unchanged in practice: ${shown} is real but within the ${m.thresholdPct} % threshold`,
     );
   }
-  if (adjusted.better <= config.confirmAlpha && worse < 0) {
+  if (adjusted.better <= level && worse < 0) {
     if (-worseLower >= threshold)
       return say(
         "improved",
@@ -182,11 +206,11 @@ function classifyPaired(
       : [-confirmation.upperPercent, -confirmation.lowerPercent];
   if (lowPct >= -limit && highPct <= limit)
     return say("unchanged", `${m.key} unchanged: the screen's flag did not hold up, ${shown}`);
-  // Not decided: the interval reaches past the threshold but Holm keeps p above confirmAlpha. No
+  // Not decided: the interval reaches past the threshold but Holm keeps p above the level. No
   // separate interval rule here: an interval wholly past the threshold at Holm's level (one-sided
-  // confirmAlpha / k for k confirmed metrics) already has Holm's adjusted p ≤ confirmAlpha above.
+  // level / k for k confirmed metrics) already has Holm's adjusted p ≤ level above.
   return say(
     "inconclusive",
-    `${m.key} not decided: ${r.pairs} A/B pairs give ${shown} (p=${formatP(Math.min(adjusted.worse, adjusted.better))}), which reaches past the ${m.thresholdPct} % threshold; more pairs would decide`,
+    `${m.key} not decided: ${r.pairs} A/B pairs give ${shown} (p=${formatP(Math.min(adjusted.worse, adjusted.better))}, above the level ${formatLevel(level)}), which reaches past the ${m.thresholdPct} % threshold; more pairs would decide`,
   );
 }

@@ -133,12 +133,18 @@ describe("the screen under run-to-run noise", () => {
     // ... against the robust noise it is, so A/B pairs decide instead of a silent pass.
     expect(metric).toMatchObject({ outcome: "inconclusive", needsConfirmation: true });
     expect(metric?.reason).toMatch(/leans worse \(p=.*against robust run-to-run noise\)/);
+    expect(metric?.straddle).toBeUndefined();
     // The clean run does not lean; the spikes widen its interval past 5 % and 1 % robust noise is
     // what pairs settle, so it goes to pairs as a straddle, not as a lean.
     const clean = computeVerdict(runOf(40, 100), history.at(-1), history, config).metrics[0];
     expect(clean?.change?.upperPercent).toBeGreaterThanOrEqual(5);
-    expect(clean).toMatchObject({ outcome: "inconclusive", needsConfirmation: true });
+    expect(clean).toMatchObject({
+      outcome: "inconclusive",
+      needsConfirmation: true,
+      straddle: true,
+    });
     expect(clean?.reason).toMatch(/reaches the 5 % threshold, so one run cannot rule out/);
+    expect(clean?.reason).toMatch(/at the stricter level 0\.01 as the screen did not lean worse/);
   });
 
   it("sends an interval that reaches the threshold to pairs only when maxPairs pairs can settle it", () => {

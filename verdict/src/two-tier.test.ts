@@ -244,6 +244,27 @@ describe("judgePairs", () => {
     expect(byDefault.metrics.find((x) => x.key === TTFT)?.outcome).toBe("regressed");
   });
 
+  it("decides a straddle at straddleAlpha unless a person asked for the pairs", () => {
+    // 4 pairs, mean about +8.5 %, one-sided p between straddleAlpha (0.01) and confirmAlpha (0.02).
+    const pairs = [1.03, 1.07, 1.09, 1.15].map((r) => ({ base: 100, head: 100 * r }));
+    const p = testPairedLogRatio(pairs, { direction: "lower_is_better" }).worseP;
+    expect(p).toBeGreaterThan(config.straddleAlpha);
+    expect(p).toBeLessThan(config.confirmAlpha);
+    const straddled: Verdict = {
+      ...first.verdict,
+      metrics: first.verdict.metrics.map((x) => (x.key === TTFT ? { ...x, straddle: true } : x)),
+    };
+    const ttftOf = (v: Verdict) => v.metrics.find((x) => x.key === TTFT);
+    const automatic = ttftOf(judgePairs(straddled, { [TTFT]: pairs }, config));
+    expect(automatic?.outcome).toBe("inconclusive");
+    expect(automatic?.confirmation?.level).toBe(config.straddleAlpha);
+    expect(automatic?.reason).toMatch(/above the level 0\.01\)/);
+    const asked = judgePairs(straddled, { [TTFT]: pairs }, config, { requested: true });
+    expect(ttftOf(asked)).toMatchObject({ outcome: "regressed", confirmation: { level: 0.02 } });
+    // A flag the screen raised itself is decided at confirmAlpha, automatic or not.
+    expect(ttftOf(judgePairs(first.verdict, { [TTFT]: pairs }, config))?.outcome).toBe("regressed");
+  });
+
   it("judges an interval past the threshold at Holm's level: a 95 % interval alone does not decide", () => {
     // 2 pairs near +82 %: the 95 % interval clears the threshold, the one-sided p (1 degree of
     // freedom) stays above 0.02. It was once called regressed by the 95 % interval alone.
@@ -365,6 +386,23 @@ describe("decideNextStep", () => {
     });
   });
 
+  it("sizes a straddle's pairs at straddleAlpha, a requested confirmation's at alpha", () => {
+    const straddled = {
+      ...first.verdict,
+      metrics: first.verdict.metrics.map((x) => (x.key === TTFT ? { ...x, straddle: true } : x)),
+    };
+    const opts = { maxPairs: 100, alpha: 0.02, straddleAlpha: 0.002, power: 0.9 };
+    const pairsOfStep = (v: Verdict, o: Parameters<typeof decideNextStep>[1]): number => {
+      const step = decideNextStep(v, o);
+      if (step.kind !== "confirm") throw new Error(`expected a confirmation, got ${step.kind}`);
+      return step.pairs;
+    };
+    const flagged = pairsOfStep(first.verdict, opts);
+    expect(pairsOfStep(straddled, opts)).toBeGreaterThan(flagged);
+    const asked = { ...opts, confirm: "requested" as const };
+    expect(pairsOfStep(straddled, asked)).toBe(pairsOfStep(first.verdict, asked));
+  });
+
   it("sizes fewer pairs for a quieter metric", () => {
     const evidence = first.verdict.metrics.find((x) => x.key === TTFT)?.evidence;
     if (evidence == null) throw new Error("ttft was measured");
@@ -410,6 +448,7 @@ describe("decideNextStep", () => {
     expect(deriveNextStepOptions(c)).toEqual({
       maxPairs: 20,
       alpha: 0.002,
+      straddleAlpha: 0.01,
       power: 0.95,
       trim: 0.1,
     });
@@ -510,7 +549,7 @@ describe("escalateCloseCalls", () => {
         Promise.resolve(asRunPairs(pairsOf(n, 1.08, 3)))
       ),
       judge: () => (calls.push("judge"), Promise.resolve(clean.verdict)),
-      judgePairs: (s, p) => (calls.push("judgePairs"), judgePairs(s, p, config)),
+      judgePairs: (s, p, o) => (calls.push("judgePairs"), judgePairs(s, p, config, o)),
       ...over,
     };
   }

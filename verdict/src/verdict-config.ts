@@ -41,6 +41,12 @@ export const VerdictConfig = z
     straddlePower: z.number().min(0.5).lt(1).default(0.5),
     /** Family-wise level of the paired confirmation (Holm across confirmed metrics). */
     confirmAlpha: z.number().gt(0).lt(1).default(0.02),
+    /**
+     * The level instead, for a metric automatic pairs confirm only because the screen's interval
+     * reached the threshold (`straddle`): the screen did not point at a worsening, so the pairs make
+     * the whole case, and on clean points they flag at about their level.
+     */
+    straddleAlpha: z.number().gt(0).lt(1).default(0.01),
     /** Share of pairs trimmed from each end in Yuen's paired test (from 10 pairs on); 0: plain t. */
     confirmTrim: z.number().min(0).lt(0.5).default(0.2),
     /** Power at which a confirmation's pair count is sized (the paired MDE meets the threshold). */

@@ -4,7 +4,7 @@
 // a 1.3× slower PR's tpot (+30 % [+20, +40]) was still called unchanged and the PR passed.
 import { simConfigYaml, simPorts } from "../src/pipeline/test-support.js";
 
-/** A/B pairs a close call runs in the demo (the product sizes them from noise, at most 12). */
+/** A/B pairs a close call runs in the demo (the product sizes them from noise, at most `confirmation.max_pairs`, 20 by default). */
 export const DEMO_PAIRS = 6;
 
 export async function demoClusterYaml(o: { slowdown: number }): Promise<string> {

@@ -78,6 +78,8 @@ export const MetricConfirmation = z.object({
   adjustedWorseP: JsonNumber,
   /** What the screen (tier 1) had said before the confirmation decided. */
   screenOutcome: MetricOutcome,
+  /** Family-wise level the pairs were decided at (Holm's adjusted p against it); absent in old verdicts. */
+  level: JsonNumber.optional(),
 });
 export type MetricConfirmation = z.infer<typeof MetricConfirmation>;
 
@@ -103,6 +105,11 @@ export const MetricVerdict = z.object({
   mdePct: JsonNumber.nullable().default(null),
   /** Run-to-run noise dominates and the screen flagged it: only a paired confirmation may fail it. */
   needsConfirmation: z.boolean().default(false),
+  /**
+   * The screen sent it to A/B pairs only because its interval reached the threshold (no flag, no
+   * lean worse): automatic pairs decide it at the stricter `straddleAlpha`. Absent: not so.
+   */
+  straddle: z.boolean().optional(),
   /** Tier 2's result for this metric, when it was confirmed. */
   confirmation: MetricConfirmation.nullable().default(null),
 });

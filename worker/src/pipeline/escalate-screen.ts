@@ -63,7 +63,8 @@ export async function escalateScreen(
         return steps.runPairs(pairs);
       },
       judge: steps.judge,
-      judgePairs: (screen, pairsByMetric) => judgePairs(screen, pairsByMetric, verdictConfig),
+      judgePairs: (screen, pairsByMetric, opts) =>
+        judgePairs(screen, pairsByMetric, verdictConfig, opts),
     },
     {
       // Pairs sized for the test that judges them: confirmAlpha, confirmPower, confirmTrim.
