@@ -23,7 +23,9 @@ const id = randomUUID();
 const env: FleetEnv = {
   queueName: `test-${id}`,
   keyPrefix: `test-${id}:`,
-  beatMs: 300,
+  // A runner's claim lives 3 beats: at 300 ms a runner late by 0.9 s under load lost it, and an
+  // intruder took the claimed cluster (seen once at load average 5-10).
+  beatMs: 1000,
   lockMs: 1000,
 };
 const REDIS = "redis://127.0.0.1:6379";
