@@ -180,7 +180,7 @@ function classifyPaired(
     if (worseUpper >= threshold)
       return say(
         "regressed",
-        `${m.key} regressed, confirmed: ${shown} (p=${formatP(adjusted.worse)})`,
+        `${m.key} regressed, confirmed: ${shown} (p=${formatP(adjusted.worse)}, level ${formatLevel(level)})`,
       );
     return say(
       "unchanged",
@@ -191,7 +191,7 @@ function classifyPaired(
     if (-worseLower >= threshold)
       return say(
         "improved",
-        `${m.key} improved, confirmed: ${shown} (p=${formatP(adjusted.better)})`,
+        `${m.key} improved, confirmed: ${shown} (p=${formatP(adjusted.better)}, level ${formatLevel(level)})`,
       );
     return say(
       "unchanged",

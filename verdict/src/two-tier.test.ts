@@ -261,6 +261,7 @@ describe("judgePairs", () => {
     expect(automatic?.reason).toMatch(/above the level 0\.01\)/);
     const asked = judgePairs(straddled, { [TTFT]: pairs }, config, { requested: true });
     expect(ttftOf(asked)).toMatchObject({ outcome: "regressed", confirmation: { level: 0.02 } });
+    expect(ttftOf(asked)?.reason).toMatch(/regressed, confirmed: .*, level 0\.02\)$/);
     // A flag the screen raised itself is decided at confirmAlpha, automatic or not.
     expect(ttftOf(judgePairs(first.verdict, { [TTFT]: pairs }, config))?.outcome).toBe("regressed");
   });
