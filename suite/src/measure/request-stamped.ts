@@ -198,13 +198,7 @@ export class StampedBody {
       sink.onRead(this.chunks[i] as Buffer, this.ats[i] ?? 0);
     this.chunks = [];
     this.ats = [];
-    if (this.error !== undefined) {
-      this.finished = true;
-      sink.onError(this.error);
-    } else if (this.ended) {
-      this.finished = true;
-      sink.onEnd(this.endedAt);
-    }
+    this.finishTo(sink);
   }
 
   /** Stops the body: closes the connection, and nothing more is delivered. */
@@ -251,12 +245,17 @@ export class StampedBody {
       consumer.onReads(chunks, ats);
       if (this.finished) return; // the consumer destroyed the body
     }
+    this.finishTo(consumer);
+  }
+
+  /** Hands over the body's error or end, once, if it has come (pipeTo and deliver share it). */
+  private finishTo(target: Pick<BodyConsumer, "onEnd" | "onError">): void {
     if (this.error !== undefined) {
       this.finished = true;
-      consumer.onError(this.error);
+      target.onError(this.error);
     } else if (this.ended) {
       this.finished = true;
-      consumer.onEnd(this.endedAt);
+      target.onEnd(this.endedAt);
     }
   }
 }
