@@ -223,6 +223,17 @@ const jobDone = (jobId: string) =>
     RUN_TIMEOUT,
   );
 
+/** The process groups of the cluster a check run's job started, once that check is in progress. */
+const clusterGroups = (what: string, checkRunId: number, timeoutMs?: number) =>
+  waitFor(
+    what,
+    async () => {
+      const g = await recordedGroups(env.CLUSTER_STATE_FILE ?? "");
+      return g.length > 0 && check(checkRunId).status === "in_progress" && g;
+    },
+    timeoutMs,
+  );
+
 /** The statuses a check run went through: created queued, then each PATCH's status. */
 function statusHistory(run: DoubleCheckRun): string[] {
   const created = gh
@@ -367,10 +378,7 @@ describe("the worker end to end", () => {
     async () => {
       const t = await createTestRepo("cancel");
       const older = await t.pushPr("opened", await t.commit("older push"));
-      const groups = await waitFor("the older run's cluster", async () => {
-        const g = await recordedGroups(env.CLUSTER_STATE_FILE ?? "");
-        return g.length > 0 && check(older.checkRunId).status === "in_progress" && g;
-      });
+      const groups = await clusterGroups("the older run's cluster", older.checkRunId);
       const newer = await t.pushPr("synchronize", await t.commit("newer push"));
       const job = await jobDone(older.jobId);
       expect(
@@ -445,12 +453,9 @@ describe("the worker end to end", () => {
       });
       try {
         const d = await t.pushPr("opened", await t.commit("killed worker"));
-        const groups = await waitFor(
+        const groups = await clusterGroups(
           "the cluster of the doomed worker",
-          async () => {
-            const g = await recordedGroups(env.CLUSTER_STATE_FILE ?? "");
-            return g.length > 0 && check(d.checkRunId).status === "in_progress" && g;
-          },
+          d.checkRunId,
           RUN_TIMEOUT,
         );
         child.kill("SIGKILL");
@@ -486,12 +491,9 @@ describe("the worker end to end", () => {
       });
       try {
         const d = await t.pushPr("opened", await t.commit("graceful stop"));
-        const groups = await waitFor(
+        const groups = await clusterGroups(
           "the cluster of the stopping worker",
-          async () => {
-            const g = await recordedGroups(env.CLUSTER_STATE_FILE ?? "");
-            return g.length > 0 && check(d.checkRunId).status === "in_progress" && g;
-          },
+          d.checkRunId,
           RUN_TIMEOUT,
         );
         child.kill("SIGTERM");
