@@ -47,9 +47,12 @@ export async function simPorts(
     devices?: number;
     /** The next base to try, given the range [lowest, end) (default: a random one). */
     candidate?: (lowest: number, end: number) => number;
+    /** Ports already handed out, never handed out again (default: this process's). */
+    handedOut?: Set<number>;
   } = {},
 ): Promise<{ http: number; grpc: number }> {
   const devices = o.devices ?? SIM_DEVICES;
+  const taken = o.handedOut ?? handedOut;
   const end = await ephemeralRangeStart();
   const candidate =
     o.candidate ?? ((lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo)));
@@ -57,11 +60,11 @@ export async function simPorts(
     for (let attempt = 0; attempt < 200; attempt++) {
       const base = candidate(LOWEST_TEST_PORT, end - count);
       const ports = Array.from({ length: count }, (_, r) => base + r);
-      if (ports.some((p) => handedOut.has(p))) continue;
+      if (ports.some((p) => taken.has(p))) continue;
       let free = true;
       for (const p of ports) if (!(free = await canListen(p))) break;
       if (!free) continue;
-      for (const p of ports) handedOut.add(p);
+      for (const p of ports) taken.add(p);
       return base;
     }
     throw new Error(`no ${count} free ports in a row between ${LOWEST_TEST_PORT} and ${end}`);
