@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { Agent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { InvalidMeasureOptionsError } from "./errors.js";
@@ -88,6 +89,39 @@ describe("readIn", () => {
     } finally {
       await reader.close();
     }
+  });
+
+  it("tells the reader thread's Linux thread id before the first request is sent", async () => {
+    const events: string[] = [];
+    let tid: number | undefined;
+    let isThreadOfThisProcess = false;
+    server = await startTestServer((_req, res) => {
+      events.push("request");
+      startSse(res);
+      res.end(chatChunk({ content: "Hi" }) + finishChunk() + usageChunk(1) + DONE);
+    });
+    await runLoad(
+      {
+        baseUrl: server.url,
+        model: "m",
+        prompts: [PROMPT],
+        load: { kind: "concurrency", concurrency: 1 },
+        requests: 1,
+        warmupRequests: 0,
+      },
+      {
+        onReaderThread: (id) => {
+          events.push("thread");
+          tid = id;
+          isThreadOfThisProcess = existsSync(`/proc/${process.pid}/task/${String(id)}`);
+        },
+      },
+    );
+    expect(events).toEqual(["thread", "request"]);
+    if (process.platform !== "linux") return expect(tid).toBeUndefined();
+    // A thread of this process, and not its main thread (whose id is the process id).
+    expect(tid).not.toBe(process.pid);
+    expect(isThreadOfThisProcess).toBe(true);
   });
 
   it("fails a request in flight when its reader thread is closed", async () => {

@@ -36,7 +36,8 @@ export interface ReadBatch {
 
 /** What the reader thread tells the main thread. */
 export type FromReader =
-  | { type: "ready" }
+  /** `tid`: the thread's Linux thread id (for a caller that places threads on CPUs), else absent. */
+  | { type: "ready"; tid?: number }
   /** The young generation was emptied and the lag monitor runs: the measured phase may begin. */
   | { type: "lag-started" }
   | { type: "headers"; id: number; statusCode: number; headers: IncomingHttpHeaders; at: number }

@@ -1,6 +1,7 @@
 // The reader thread: sends the requests the main thread hands it, stamps every read of their
-// bodies in undici's data callback, and posts the stamped reads of each event-loop turn in one
+// bodies in undici's data callback, and posts the stamped reads of each burst (a pause of 1 ms) in one
 // message. Nothing else runs here, so the main thread's GC and parsing cannot delay a stamp.
+import { readlinkSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import { Agent } from "undici";
 import { startEventLoopMonitor, type EventLoopMonitor } from "./client-calibration.js";
@@ -24,8 +25,8 @@ const controllers = new Map<number, AbortController>();
 let monitor: EventLoopMonitor | undefined;
 let gc: GcObserver | undefined;
 
-// The turn's reads, appended in the data callback right after each stamp. The arrays are reused:
-// postMessage copies them, so a turn leaves no garbage here but the one buffer it transfers.
+// The reads not yet handed over, appended in the data callback right after each stamp. The arrays are reused:
+// postMessage copies them, so a hand-over leaves no garbage here but the one buffer it transfers.
 const outbox = {
   ids: [] as number[],
   ats: [] as number[],
@@ -35,19 +36,39 @@ const outbox = {
 };
 const offsets: number[] = [];
 let scheduled = false;
+/** When the oldest read not yet handed over was stamped, and the quiet timer that hands them over. */
+let heldSince = 0;
+let quiet: NodeJS.Timeout | undefined;
+
+/**
+ * Reads are handed over once no read has come for HAND_OVER_QUIET_MS (a decode step's burst is
+ * over), or after HAND_OVER_MAX_HOLD_MS of reads without a pause. Handed over every loop turn, a
+ * burst of 64 streams cost one postMessage per turn inside the burst, and woke the main thread to
+ * parse while the burst was still arriving: on a machine whose cores are busy, the main thread's
+ * parsing and GC then ran when the next reads came. The main thread learns of a stream's end at
+ * most this much later, which delays the next request of a closed loop, never a stamp.
+ */
+const HAND_OVER_QUIET_MS = 1;
+const HAND_OVER_MAX_HOLD_MS = 5;
 
 function post(message: FromReader, transfer?: ArrayBuffer[]): void {
   port?.postMessage(message, transfer);
 }
 
-/** Reads are handed over in the check phase, once the turn's socket reads have all been stamped. */
 function schedule(): void {
-  if (scheduled) return;
-  scheduled = true;
-  setImmediate(flush);
+  const at = epochNow();
+  if (!scheduled) {
+    scheduled = true;
+    heldSince = at;
+  }
+  if (quiet === undefined) quiet = setTimeout(flush, HAND_OVER_QUIET_MS);
+  // Past the longest hold the timer is left to run out: the reads go within a millisecond.
+  else if (at - heldSince < HAND_OVER_MAX_HOLD_MS) quiet.refresh();
 }
 
 function flush(): void {
+  quiet = undefined;
+  if (!scheduled) return;
   scheduled = false;
   let total = 0;
   for (const c of outbox.chunks) total += c.length;
@@ -159,4 +180,15 @@ port.on("message", (m: ToReader) => {
       return;
   }
 });
-post({ type: "ready" });
+const tid = linuxThreadId();
+post(tid === undefined ? { type: "ready" } : { type: "ready", tid });
+
+/** This thread's Linux thread id (`/proc/thread-self` → "<pid>/task/<tid>"); undefined elsewhere. */
+function linuxThreadId(): number | undefined {
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").at(-1));
+    return Number.isInteger(tid) && tid > 0 ? tid : undefined;
+  } catch {
+    return undefined;
+  }
+}

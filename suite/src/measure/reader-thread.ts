@@ -36,7 +36,7 @@ interface Pending {
 
 /**
  * A worker_thread that sends requests and stamps every read of their bodies (see
- * reader-thread-worker.ts); this thread gets the stamped reads a loop turn at a time and parses
+ * reader-thread-worker.ts); this thread gets the stamped reads a burst at a time and parses
  * them. The stamps are epoch ms on the reader thread's clock, which is this thread's clock.
  */
 export class ReaderThread {
@@ -46,7 +46,11 @@ export class ReaderThread {
   private startWaiter: (() => void) | undefined;
   private stopped: Error | undefined;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    /** The thread's Linux thread id (for `taskset`), undefined where the OS does not tell. */
+    readonly tid: number | undefined,
+  ) {
     worker.on("message", (m: FromReader) => this.receive(m));
     worker.on("error", (err) =>
       this.stop(new ReaderThreadError("the reader thread failed", { cause: err })),
@@ -64,7 +68,7 @@ export class ReaderThread {
         if (m.type !== "ready") return;
         worker.off("message", onReady);
         worker.off("error", reject);
-        resolve(new ReaderThread(worker));
+        resolve(new ReaderThread(worker, m.tid));
       };
       worker.on("message", onReady);
       worker.once("error", reject);

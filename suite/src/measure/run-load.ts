@@ -39,6 +39,11 @@ export interface LoadResult {
 export interface LoadDeps {
   now?: () => number;
   dispatcher?: Dispatcher;
+  /**
+   * Told the reader thread's Linux thread id once it runs (undefined elsewhere), before any
+   * request: for a caller that places the client's threads on CPUs (bench:client does).
+   */
+  onReaderThread?: (tid: number | undefined) => void;
 }
 
 type Send = (index: number, intendedStartMs: number, warmup: boolean) => Promise<RequestRecord>;
@@ -59,7 +64,10 @@ export async function runLoad(opts: LoadOptions, deps: LoadDeps = {}): Promise<L
   const warnings: string[] = [];
   let reader: ReaderThread | undefined;
   try {
-    if (readIn === "thread") reader = await ReaderThread.start();
+    if (readIn === "thread") {
+      reader = await ReaderThread.start();
+      deps.onReaderThread?.(reader.tid);
+    }
     let model = opts.model;
     if (model === undefined) {
       const found = await discoverModel(opts.baseUrl, dispatcher);
