@@ -6,6 +6,7 @@ import { medianOfSorted } from "../src/stats/index.js";
 import { flagByAnchors } from "./anchor-rules.js";
 import { bridgeSamples, buildRunResult } from "./build-run-result.js";
 import { decideFully } from "./decide-fully.js";
+import type { Escalated } from "../src/index.js";
 import { METHODS, type Method } from "./simulated-table.js";
 
 export interface RealSeries {
@@ -99,6 +100,8 @@ export async function replaySeries(
   config: VerdictConfig,
   pointsPerSeries: number,
   tallies: BandTallies,
+  /** Told each point's full decision, with its band and effect (a diagnosis of misses). */
+  observe?: (band: string, effect: number, decided: Escalated) => void,
 ): Promise<void> {
   const direction: Direction =
     s.direction === "bigger_is_better" ? "higher_is_better" : "lower_is_better";
@@ -140,6 +143,7 @@ export async function replaySeries(
             s.values.length,
           ),
       });
+      observe?.(band, e, decided);
       const regressed = decided.verdict.metrics.some((m) => m.outcome === "regressed");
       const flagged = new Set<Method>(regressed ? ["mlxbench"] : []);
       const t2 = ((forBand.mlxbench.tier2 ??= {})[e] ??= {

@@ -5,7 +5,8 @@
 // PAIRED_PAIRS (A/B pairs per paired job, 8), SEED.
 // To rerun one table fast: REAL_ONLY=1 (the real corpus only), PAIRED_ONLY=1 (the paired mode only),
 // CONFIG='{"closeCallP":0.3}' (verdict config fields over the defaults, for every table),
-// REAL_HALF=even|odd (half the real series by index: choose a parameter on one, report on the other).
+// REAL_HALF=even|odd (half the real series by index: choose a parameter on one, report on the other),
+// MISSES=1 (why the real replay's +5 % points went unflagged, per band).
 import { createRng, deriveSeed } from "../src/stats/index.js";
 import { parseVerdictConfig } from "../src/index.js";
 import { formatTable } from "./format-table.js";
@@ -15,6 +16,7 @@ import {
   readHalfKnob,
   readNumberKnob,
   readOnlyKnobs,
+  readFlagKnob,
 } from "./read-knobs.js";
 import { runPairedMode, PAIRED_EFFECT, PAIRED_PAIRS, PAIRED_RUN_NOISE } from "./paired-mode.js";
 import {
@@ -24,6 +26,7 @@ import {
   powerOf,
   sumTallies,
 } from "./real-report.js";
+import { MissCauses, missCause } from "./miss-causes.js";
 import { replaySeries, type BandTallies } from "./replay-real.js";
 import { CALM, CORPUS_LIKE } from "./simulate-scenario.js";
 import {
@@ -154,8 +157,13 @@ async function runReal(): Promise<string[]> {
   const half = readHalfKnob(process.env);
   const inHalf = (i: number): boolean => half === "all" || (i % 2 === 0) === (half === "even");
   const chosen = series.filter((_, i) => i % every === 0 && inHalf(i));
-  for (const s of chosen) await replaySeries(s, config, knob("REAL_POINTS", 12), tallies);
+  const misses = readFlagKnob(process.env, "MISSES") ? new MissCauses() : undefined;
+  for (const s of chosen)
+    await replaySeries(s, config, knob("REAL_POINTS", 12), tallies, (band, effect, decided) => {
+      if (effect === 0.05) misses?.add(band, missCause(decided, config.maxPairs));
+    });
   console.log(formatRealReport(tallies, chosen.length));
+  if (misses !== undefined) console.log(misses.format(5));
   const real = sumTallies(tallies, "mlxbench");
   const band = (b: string): number => powerOf(sumTallies(tallies, "mlxbench", [b]), 0.05);
   return [
