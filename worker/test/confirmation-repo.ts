@@ -8,6 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
+import { afterAll, beforeAll } from "vitest";
 import { createGitHubDouble, type DoubleCheckRun, type GitHubDouble } from "@mlxbench/sim/github";
 import { MIN_CONFIRMATION_PAIRS, type MetricResult, type RunResult } from "@mlxbench/proto";
 import { loadRun } from "@mlxbench/archive";
@@ -43,7 +44,7 @@ const PROMPTS = DEFAULT_PROMPTS.map((p) => ({
  */
 export const RUN_TIMEOUT = 900_000;
 /** The setup's one real run of main, beside up to 2 × PAIRS runs of another file's confirmation. */
-export const SETUP_TIMEOUT = 300_000;
+const SETUP_TIMEOUT = 300_000;
 
 export interface ConfirmationRepo {
   repo: string;
@@ -81,6 +82,24 @@ function shifted(run: RunResult, factor: number, commit: string, hoursEarlier: n
     finishedAt: at(run.finishedAt),
     source: { ...run.source, commit },
     metrics,
+  };
+}
+
+/**
+ * The test file's repository: made before its tests, closed after them (vitest's hooks). The
+ * getter is for use inside a test.
+ */
+export function useConfirmationRepo(name: string): () => ConfirmationRepo {
+  let made: ConfirmationRepo | undefined;
+  beforeAll(async () => {
+    made = await createConfirmationRepo(name);
+  }, SETUP_TIMEOUT);
+  afterAll(async () => {
+    await made?.close();
+  }, SETUP_TIMEOUT);
+  return () => {
+    if (made === undefined) throw new Error(`the ${name} repository is made before the tests run`);
+    return made;
   };
 }
 

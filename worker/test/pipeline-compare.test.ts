@@ -1,29 +1,17 @@
 // `/benchmark --compare REF` end to end on the reference cluster: the baseline is the archived run
 // of the named ref, not the merge-base's (the repository and its history: confirmation-repo.ts).
 // No confirmation here: the tests are about which run is the baseline, not about the decision.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadRun } from "@mlxbench/archive";
-import {
-  createConfirmationRepo,
-  RUN_TIMEOUT,
-  SETUP_TIMEOUT,
-  summaryOf,
-  textOf,
-  type ConfirmationRepo,
-} from "./confirmation-repo.js";
+import { RUN_TIMEOUT, summaryOf, textOf, useConfirmationRepo } from "./confirmation-repo.js";
 
-let r: ConfirmationRepo;
-beforeAll(async () => {
-  r = await createConfirmationRepo("compare");
-}, SETUP_TIMEOUT);
-afterAll(async () => {
-  await r.close();
-}, SETUP_TIMEOUT);
+const repo = useConfirmationRepo("compare");
 
 describe("/benchmark --compare on the reference cluster", () => {
   it(
     "compares with the archived run of the named tag, not the merge-base's",
     async () => {
+      const r = repo();
       const { check, jobId } = await r.pullRequest(3, r.noConfirmConfig(), { compareRef: "v1.0" });
       const verdict = (await loadRun(r.deps.store, r.repo, jobId))?.verdict;
       expect(verdict?.baseline?.commit, summaryOf(check)).toBe(r.historyShas[0]);
@@ -37,6 +25,7 @@ describe("/benchmark --compare on the reference cluster", () => {
   it(
     "names a ref the repository lacks, before any cluster starts",
     async () => {
+      const r = repo();
       const { check } = await r.pullRequest(4, r.noConfirmConfig(), { compareRef: "v9.9" });
       expect(check.conclusion).toBe("failure");
       expect(summaryOf(check)).toContain(

@@ -1,33 +1,21 @@
 // Tier 2 end to end on the reference cluster, the same code: a PR whose first run hit a one-off
 // 1.3× spike (the first start of its cluster) is confirmed by A/B/B/A pairs on restarted clusters
 // and ends green, never red. Its repository and history: confirmation-repo.ts.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadRun } from "@mlxbench/archive";
-import {
-  createConfirmationRepo,
-  PAIRS,
-  RUN_TIMEOUT,
-  SETUP_TIMEOUT,
-  summaryOf,
-  type ConfirmationRepo,
-} from "./confirmation-repo.js";
+import { PAIRS, RUN_TIMEOUT, summaryOf, useConfirmationRepo } from "./confirmation-repo.js";
 
 // The spike test's pairs show that a restarted cluster does not repeat a one-off 1.3× first start,
 // and their interval must lie within ±threshold to end green (a straddling one is "not decided").
 const SPIKE_PAIRS = PAIRS;
 
-let r: ConfirmationRepo;
-beforeAll(async () => {
-  r = await createConfirmationRepo("confirm-spike");
-}, SETUP_TIMEOUT);
-afterAll(async () => {
-  await r.close();
-}, SETUP_TIMEOUT);
+const repo = useConfirmationRepo("confirm-spike");
 
 describe("the paired A/B confirmation on the reference cluster", () => {
   it(
     "ends green for the same code whose first run hit a one-off spike",
     async () => {
+      const r = repo();
       const { check, jobId } = await r.pullRequest(
         2,
         r.config({ firstStartSlowdown: 1.3, pairs: SPIKE_PAIRS }),

@@ -5,30 +5,17 @@
 // back to back. The same-code spike (pipeline-confirmation-spike.test.ts) and `/benchmark
 // --compare` (pipeline-compare.test.ts) have files and repositories of their own, so the three run
 // side by side.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadRun } from "@mlxbench/archive";
-import {
-  createConfirmationRepo,
-  PAIRS,
-  RUN_TIMEOUT,
-  SETUP_TIMEOUT,
-  summaryOf,
-  textOf,
-  type ConfirmationRepo,
-} from "./confirmation-repo.js";
+import { PAIRS, RUN_TIMEOUT, summaryOf, textOf, useConfirmationRepo } from "./confirmation-repo.js";
 
-let r: ConfirmationRepo;
-beforeAll(async () => {
-  r = await createConfirmationRepo("confirm-slower");
-}, SETUP_TIMEOUT);
-afterAll(async () => {
-  await r.close();
-}, SETUP_TIMEOUT);
+const repo = useConfirmationRepo("confirm-slower");
 
 describe("the paired A/B confirmation on the reference cluster", () => {
   it(
     "confirms a close call with A/B/B/A pairs and fails it, showing both tiers",
     async () => {
+      const r = repo();
       const { check, jobId } = await r.pullRequest(1, r.config({ slowdown: 1.3 }));
       const archived = await loadRun(r.deps.store, r.repo, jobId);
       const verdict = archived?.verdict;
