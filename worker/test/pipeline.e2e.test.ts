@@ -111,6 +111,16 @@ interface Delivered {
   checkRunId: number;
 }
 
+/** Closes this process's worker and starts the worker's main as a child process in its place. */
+async function workerInChildProcess(): Promise<ChildProcess> {
+  await worker?.close();
+  worker = undefined;
+  return spawn(process.execPath, ["--import", TSX, WORKER_MAIN], {
+    env: { ...process.env, ...env },
+    stdio: "ignore",
+  });
+}
+
 async function deliver(event: string, payload: Record<string, unknown>): Promise<Delivered> {
   const res = await harness.deliver(event, payload);
   const body = (await res.json()) as {
@@ -445,12 +455,7 @@ describe("the worker end to end", () => {
     "recovers from a worker killed mid-run: leftovers ended, job retried, check concluded",
     async () => {
       const t = await createTestRepo("killed-worker");
-      await worker?.close();
-      worker = undefined;
-      const child: ChildProcess = spawn(process.execPath, ["--import", TSX, WORKER_MAIN], {
-        env: { ...process.env, ...env },
-        stdio: "ignore",
-      });
+      const child = await workerInChildProcess();
       try {
         const d = await t.pushPr("opened", await t.commit("killed worker"));
         const groups = await clusterGroups(
@@ -483,12 +488,7 @@ describe("the worker end to end", () => {
     "shuts down gracefully on SIGTERM: cluster stopped, job requeued, then finished by the next worker",
     async () => {
       const t = await createTestRepo("graceful-stop");
-      await worker?.close();
-      worker = undefined;
-      const child: ChildProcess = spawn(process.execPath, ["--import", TSX, WORKER_MAIN], {
-        env: { ...process.env, ...env },
-        stdio: "ignore",
-      });
+      const child = await workerInChildProcess();
       try {
         const d = await t.pushPr("opened", await t.commit("graceful stop"));
         const groups = await clusterGroups(
