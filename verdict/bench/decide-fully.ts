@@ -16,7 +16,8 @@ import { poolRuns } from "./build-run-result.js";
 /** Where the bench gets the second look from: another run of the head, or A/B pairs. */
 export interface SecondLook {
   runAgain: () => RunResult;
-  runPairs: (pairs: number) => RunPair[];
+  /** `skip`: pairs already run for this point (a second batch continues after them). */
+  runPairs: (pairs: number, skip: number) => RunPair[];
 }
 
 export async function decideFully(
@@ -27,13 +28,18 @@ export async function decideFully(
   overrides: Partial<NextStepOptions> = {},
 ): Promise<Escalated> {
   const baseline = history[history.length - 1];
+  let taken = 0;
   const judge = (run: RunResult): Promise<ReturnType<typeof computeVerdict>> =>
     Promise.resolve(computeVerdict(run, baseline, history, config));
   return escalateCloseCalls(
     { runResult: current, verdict: await judge(current) },
     {
       runAgain: () => Promise.resolve(poolRuns(current, more.runAgain())),
-      runPairs: (pairs) => Promise.resolve(more.runPairs(pairs)),
+      runPairs: (pairs) => {
+        const batch = more.runPairs(pairs, taken);
+        taken += batch.length;
+        return Promise.resolve(batch);
+      },
       judge,
       judgePairs: (screen, pairsByMetric, opts) => judgePairs(screen, pairsByMetric, config, opts),
     },

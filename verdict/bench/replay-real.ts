@@ -131,16 +131,23 @@ export async function replaySeries(
   for (const t of pickPoints(s.values.length, after, pointsPerSeries)) {
     const history = plain.slice(Math.max(0, t - config.noiseWindow), t);
     for (const e of REAL_EFFECTS) {
+      let pairsRun = 0;
+      const countRun = (ps: RunPair[]): RunPair[] => {
+        pairsRun += ps.length;
+        return ps;
+      };
       // A re-run is the next commit's value, and A/B pairs the next commits', with the same effect.
       const decided = await decideFully(runAt(t, e), history, config, {
         runAgain: () => runAt(t + 1, e),
-        runPairs: (n) =>
-          pairsAfter(
-            t,
-            n,
-            (i) => plain[i],
-            (i) => runAt(i, e),
-            s.values.length,
+        runPairs: (n, skip) =>
+          countRun(
+            pairsAfter(
+              t + 2 * skip,
+              n,
+              (i) => plain[i],
+              (i) => runAt(i, e),
+              s.values.length,
+            ),
           ),
       });
       observe?.(band, e, decided);
@@ -155,7 +162,7 @@ export async function replaySeries(
       if (decided.step.kind === "rerun") t2.reran++;
       if (decided.step.kind === "confirm") {
         t2.ran++;
-        t2.pairs += decided.step.pairs;
+        t2.pairs += pairsRun;
         if (regressed) t2.flagged++;
       }
       const earlier = s.values.slice(Math.max(0, t - 100), t);

@@ -34,6 +34,23 @@ export interface Escalated {
 }
 
 /**
+ * A/B pairs to add when a sized automatic confirmation left a metric not decided: up to maxPairs in
+ * all. None for a requested or fixed count (a person chose it) or when every metric was decided.
+ */
+export function morePairs(
+  verdict: Verdict,
+  step: Extract<NextStep, { kind: "confirm" }>,
+  ran: number,
+  opts: Pick<NextStepOptions, "maxPairs" | "confirmPairs">,
+): number {
+  if (step.requested === true || opts.confirmPairs !== undefined) return 0;
+  const open = verdict.metrics.some(
+    (m) => step.metrics.includes(m.key) && m.outcome === "inconclusive",
+  );
+  return open ? Math.max(0, opts.maxPairs - ran) : 0;
+}
+
+/**
  * Does exactly what decideNextStep says for the first run's verdict: nothing, one re-run, or a
  * paired confirmation. A failed re-run or confirmation never costs the first verdict: it is kept
  * and a note says why. An abort is rethrown.
@@ -86,9 +103,26 @@ export async function escalateCloseCalls(
         );
       }
       opts.signal?.throwIfAborted();
-      const verdict = await io.judgePairs(first.verdict, collectPairs(pairs, step.metrics), {
-        requested: step.requested === true,
-      });
+      const judge = (all: readonly RunPair[]): Verdict | Promise<Verdict> =>
+        io.judgePairs(first.verdict, collectPairs(all, step.metrics), {
+          requested: step.requested === true,
+        });
+      let verdict = await judge(pairs);
+      const firstBatch = pairs.length;
+      const more = morePairs(verdict, step, pairs.length, opts);
+      if (more > 0) {
+        try {
+          pairs = [...pairs, ...(await io.runPairs(more, step.metrics))];
+          opts.signal?.throwIfAborted();
+          verdict = await judge(pairs);
+        } catch (err) {
+          if (opts.signal?.aborted) throw err;
+          opts.log?.warn(
+            { err },
+            "the second batch of A/B pairs failed; keeping the first's verdict",
+          );
+        }
+      }
       return {
         ...first,
         verdict,
@@ -96,7 +130,7 @@ export async function escalateCloseCalls(
         notes: [
           step.requested
             ? `A confirmation was requested: ${pairs.length} A/B pairs of the merge-base and this commit, run interleaved on the same cluster, decided ${step.metrics.join(", ")}.`
-            : `The screen's call on ${step.metrics.join(", ")} was close under run-to-run noise; ${pairs.length} A/B pairs of the merge-base and this commit, run interleaved on the same cluster, decided it.`,
+            : `The screen's call on ${step.metrics.join(", ")} was close under run-to-run noise; ${pairs.length} A/B pairs of the merge-base and this commit, run interleaved on the same cluster, decided it${pairs.length > firstBatch ? ` (${firstBatch} first, ${pairs.length - firstBatch} more as the first did not decide)` : ""}.`,
         ],
       };
     }

@@ -236,6 +236,41 @@ describe("escalateScreen", () => {
     expect(e2e?.confirmation?.percent).toBeCloseTo(20, 5);
   });
 
+  it("runs a second batch, numbered after the first, when the sized pairs did not decide", async () => {
+    const batches: [number, number][] = [];
+    // Pairs that swing both ways (head 1.3× then 0.85× its base): their interval stays wide.
+    const s = steps({
+      runPairs: (n, from) => {
+        batches.push([n, from]);
+        return Promise.resolve(
+          Array.from({ length: n }, (_, i): RunPair => {
+            const ratio = (from + i) % 2 === 0 ? 1.3 : 0.85;
+            return {
+              base: sampleRunResult({ runId: `b${from + i}`, scale: 1 }),
+              head: sampleRunResult({ runId: `h${from + i}`, scale: ratio }),
+            };
+          }),
+        );
+      },
+    });
+    const out = await escalateScreen(
+      await jobRun(job("second-batch")),
+      {
+        runResult: first,
+        verdict: screen("inconclusive", { outcome: "inconclusive", needsConfirmation: true }),
+      },
+      input(),
+      s,
+    );
+    // 4 sized pairs, then up to the repository's max_pairs (12): 8 more, numbered from pair 5.
+    expect(batches).toEqual([
+      [4, 0],
+      [8, 4],
+    ]);
+    expect(out.verdict.tiers?.confirmation).toMatchObject({ pairs: 12, metrics: [E2E] });
+    expect(out.notes.join(" ")).toMatch(/12 A\/B pairs .*4 first, 8 more/);
+  });
+
   it("runs the pairs a person asked for, whatever the screen said", async () => {
     const s = steps();
     await escalateScreen(

@@ -23,7 +23,8 @@ export interface ScreenedRun {
 export interface EscalationSteps {
   /** The suite once more on the head, into `dir`. */
   runSuiteAgain: (dir: string) => Promise<RunResult>;
-  runPairs: (pairs: number) => Promise<RunPair[]>;
+  /** `first`: pairs this confirmation already ran (a second batch is numbered after them). */
+  runPairs: (pairs: number, first: number) => Promise<RunPair[]>;
   judge: (runResult: RunResult) => Promise<Verdict>;
 }
 
@@ -50,6 +51,7 @@ export async function escalateScreen(
 ): Promise<Escalated> {
   const verdictConfig = deriveVerdictConfig(input.config);
   const requested = run.job.suite.confirm?.pairs;
+  let ran = 0;
   return escalateCloseCalls(
     screened,
     {
@@ -59,8 +61,14 @@ export async function escalateScreen(
           await steps.runSuiteAgain(join(run.outputDir, "rerun")),
         ),
       runPairs: async (pairs) => {
-        run.step(`confirming with ${pairs} A/B pairs (merge-base and this commit, interleaved)`);
-        return steps.runPairs(pairs);
+        run.step(
+          ran === 0
+            ? `confirming with ${pairs} A/B pairs (merge-base and this commit, interleaved)`
+            : `confirming with ${pairs} more A/B pairs (the first ${ran} did not decide)`,
+        );
+        const got = await steps.runPairs(pairs, ran);
+        ran += got.length;
+        return got;
       },
       judge: steps.judge,
       judgePairs: (screen, pairsByMetric, opts) =>

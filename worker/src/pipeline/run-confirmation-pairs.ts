@@ -36,6 +36,8 @@ export async function runConfirmationPairs(
   run: JobRun,
   input: ConfirmationInput,
   pairs: number,
+  /** Pairs this confirmation ran before: a second batch's artifacts are numbered after them. */
+  first = 0,
 ): Promise<RunPair[]> {
   const { baseSha } = input;
   if (baseSha === undefined)
@@ -65,7 +67,7 @@ export async function runConfirmationPairs(
       input.profile,
       { commit: baseSha, logDir: join(run.outputDir, "confirmation", "logs-merge-base") },
     );
-    return await runInterleaved(run, { base, head: input.head }, pairs, short);
+    return await runInterleaved(run, { base, head: input.head }, pairs, short, first);
   } finally {
     await base?.cluster.stopAll();
     await baseCheckout
@@ -79,6 +81,7 @@ async function runInterleaved(
   sides: Record<PairSide, Measurement>,
   pairs: number,
   baseShort: string,
+  first: number,
 ): Promise<RunPair[]> {
   const results: { base?: RunResult; head?: RunResult }[] = Array.from(
     { length: pairs },
@@ -100,17 +103,17 @@ async function runInterleaved(
     const dir = join(
       run.outputDir,
       "confirmation",
-      `pair-${String(slot.pair + 1).padStart(2, "0")}-${slot.side}`,
+      `pair-${String(first + slot.pair + 1).padStart(2, "0")}-${slot.side}`,
     );
     const r = await sides[slot.side].runSuite(
       dir,
-      `confirming: pair ${slot.pair + 1} of ${pairs}, ${label}`,
+      `confirming: pair ${first + slot.pair + 1} of ${first + pairs}, ${label}`,
     );
     results[slot.pair] = { ...results[slot.pair], [slot.side]: r };
   }
   // Leave the head's cluster as the screen left it: the caller stops it with everything else.
   if (running === "base") await sides.base.cluster.stopAll();
-  return results.map((r, i) => checkedPair(r, i, baseShort));
+  return results.map((r, i) => checkedPair(r, first + i, baseShort));
 }
 
 /** A pair whose two runs measured the same setup; otherwise the paired difference means nothing. */

@@ -135,7 +135,7 @@ async function measureAndJudge(run: JobRun): Promise<Outcome> {
     };
     const judged = await escalateScreen(run, { runResult: first, verdict: screen }, confirmation, {
       runSuiteAgain: (dir) => head.runSuite(dir),
-      runPairs: (pairs) => runConfirmationPairs(run, confirmation, pairs),
+      runPairs: (pairs, first) => runConfirmationPairs(run, confirmation, pairs, first),
       judge,
     });
     return verdictOutcome(judged, config);
