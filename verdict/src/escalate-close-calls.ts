@@ -110,6 +110,7 @@ export async function escalateCloseCalls(
       let verdict = await judge(pairs);
       const firstBatch = pairs.length;
       const more = morePairs(verdict, step, pairs.length, opts);
+      const notes: string[] = [];
       if (more > 0) {
         try {
           pairs = [...pairs, ...(await io.runPairs(more, step.metrics))];
@@ -121,6 +122,10 @@ export async function escalateCloseCalls(
             { err },
             "the second batch of A/B pairs failed; keeping the first's verdict",
           );
+          const message = err instanceof Error ? err.message : String(err);
+          notes.push(
+            `${more} more A/B pairs were to decide what the first ${firstBatch} left open; running them failed (${message}), so this is the first ${firstBatch} pairs' verdict.`,
+          );
         }
       }
       return {
@@ -131,6 +136,7 @@ export async function escalateCloseCalls(
           step.requested
             ? `A confirmation was requested: ${pairs.length} A/B pairs of the merge-base and this commit, run interleaved on the same cluster, decided ${step.metrics.join(", ")}.`
             : `The screen's call on ${step.metrics.join(", ")} was close under run-to-run noise; ${pairs.length} A/B pairs of the merge-base and this commit, run interleaved on the same cluster, decided it${pairs.length > firstBatch ? ` (${firstBatch} first, ${pairs.length - firstBatch} more as the first did not decide)` : ""}.`,
+          ...notes,
         ],
       };
     }

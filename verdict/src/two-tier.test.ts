@@ -622,6 +622,66 @@ describe("escalateCloseCalls", () => {
     expect(kept.notes[0]).toMatch(/an automatic re-run failed \(suite exited 1\)/);
   });
 
+  it("runs more pairs, up to maxPairs, when the sized ones leave the metric not decided", async () => {
+    // Pairs that swing both ways (1.3×, then 0.85×): their interval stays wide.
+    const swinging = (n: number): RunPair[] =>
+      asRunPairs(
+        Array.from({ length: n }, (_, i) => ({ base: 100, head: i % 2 === 0 ? 130 : 85 })),
+      );
+    const sized = decideNextStep(first.verdict, { maxPairs: 12 });
+    if (sized.kind !== "confirm") throw new Error("the close call should confirm");
+    expect(sized.pairs).toBeLessThan(12);
+    const x = io({
+      runPairs: (n, metrics) => (
+        x.calls.push(`runPairs ${n} ${metrics.join(",")}`),
+        Promise.resolve(swinging(n))
+      ),
+    });
+    const out = await escalateCloseCalls(first, x, { maxPairs: 12 });
+    expect(x.calls).toEqual([
+      `runPairs ${sized.pairs} ${TTFT}`,
+      "judgePairs",
+      `runPairs ${12 - sized.pairs} ${TTFT}`,
+      "judgePairs",
+    ]);
+    expect(out.verdict.tiers?.confirmation?.pairs).toBe(12);
+    expect(out.notes[0]).toMatch(
+      new RegExp(`12 A/B pairs .*\\(${sized.pairs} first, ${12 - sized.pairs} more`),
+    );
+    // A count a person fixed is run as it is.
+    const fixed = io({
+      runPairs: (n) => (fixed.calls.push(`runPairs ${n}`), Promise.resolve(swinging(n))),
+    });
+    await escalateCloseCalls(first, fixed, { maxPairs: 12, confirmPairs: 6 });
+    expect(fixed.calls).toEqual(["runPairs 6", "judgePairs"]);
+  });
+
+  it("keeps the first batch's verdict, and says why, when the second batch fails", async () => {
+    let batches = 0;
+    const x = io({
+      runPairs: (n) =>
+        ++batches === 1
+          ? Promise.resolve(
+              asRunPairs(
+                Array.from({ length: n }, (_, i) => ({ base: 100, head: i % 2 === 0 ? 130 : 85 })),
+              ),
+            )
+          : Promise.reject(new Error("cluster lost")),
+    });
+    const warned: unknown[] = [];
+    const out = await escalateCloseCalls(first, x, {
+      maxPairs: 12,
+      log: { warn: (o) => warned.push(o.err) },
+    });
+    expect(batches).toBe(2);
+    expect(out.verdict.metrics.find((m) => m.key === TTFT)?.outcome).toBe("inconclusive");
+    expect(out.verdict.tiers?.confirmation?.pairs).toBeLessThan(12);
+    expect(out.notes.join(" ")).toMatch(
+      /running them failed \(cluster lost\), so this is the first/,
+    );
+    expect(warned).toHaveLength(1);
+  });
+
   it("rethrows when the job was aborted", async () => {
     const controller = new AbortController();
     const x = io({
