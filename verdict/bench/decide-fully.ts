@@ -28,18 +28,13 @@ export async function decideFully(
   overrides: Partial<NextStepOptions> = {},
 ): Promise<Escalated> {
   const baseline = history[history.length - 1];
-  let taken = 0;
   const judge = (run: RunResult): Promise<ReturnType<typeof computeVerdict>> =>
     Promise.resolve(computeVerdict(run, baseline, history, config));
   return escalateCloseCalls(
     { runResult: current, verdict: await judge(current) },
     {
       runAgain: () => Promise.resolve(poolRuns(current, more.runAgain())),
-      runPairs: (pairs) => {
-        const batch = more.runPairs(pairs, taken);
-        taken += batch.length;
-        return Promise.resolve(batch);
-      },
+      runPairs: (pairs, _metrics, ran) => Promise.resolve(more.runPairs(pairs, ran)),
       judge,
       judgePairs: (screen, pairsByMetric, opts) => judgePairs(screen, pairsByMetric, config, opts),
     },

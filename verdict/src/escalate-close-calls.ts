@@ -8,8 +8,11 @@ import type { Verdict } from "./metric-verdict.js";
 export interface EscalationIo {
   /** Runs the suite again with the same options; returns the result to judge in place of the first (the pipeline pools both runs' samples). */
   runAgain: () => Promise<RunResult>;
-  /** Runs `pairs` A/B pairs of merge-base and head interleaved A/B/B/A on the same cluster. */
-  runPairs: (pairs: number, metrics: readonly string[]) => Promise<RunPair[]>;
+  /**
+   * Runs `pairs` A/B pairs of merge-base and head interleaved A/B/B/A on the same cluster; `ran`:
+   * pairs this confirmation already ran (a second batch comes after them).
+   */
+  runPairs: (pairs: number, metrics: readonly string[], ran: number) => Promise<RunPair[]>;
   judge: (runResult: RunResult) => Promise<Verdict>;
   /** The pure judgePairs bound to the config: `(s, p, o) => judgePairs(s, p, config, o)`. */
   judgePairs: (
@@ -61,10 +64,14 @@ export async function escalateCloseCalls(
   opts: EscalationOptions,
 ): Promise<Escalated> {
   const step = decideNextStep(first.verdict, opts);
-  const keepFirst = (err: unknown, what: string, why: string): Escalated => {
+  /** A failed step: rethrown when the job was aborted, else logged; its message for a note. */
+  const failed = (err: unknown, what: string, kept: string): string => {
     if (opts.signal?.aborted) throw err;
-    opts.log?.warn({ err }, `${what} failed; keeping the first run's verdict`);
-    const message = err instanceof Error ? err.message : String(err);
+    opts.log?.warn({ err }, `${what} failed; keeping ${kept}`);
+    return err instanceof Error ? err.message : String(err);
+  };
+  const keepFirst = (err: unknown, what: string, why: string): Escalated => {
+    const message = failed(err, what, "the first run's verdict");
     return { ...first, step, notes: [`${why} (${message}), so this is the first run's verdict.`] };
   };
   switch (step.kind) {
@@ -94,7 +101,7 @@ export async function escalateCloseCalls(
     case "confirm": {
       let pairs: RunPair[];
       try {
-        pairs = await io.runPairs(step.pairs, step.metrics);
+        pairs = await io.runPairs(step.pairs, step.metrics, 0);
       } catch (err) {
         return keepFirst(
           err,
@@ -113,16 +120,11 @@ export async function escalateCloseCalls(
       const notes: string[] = [];
       if (more > 0) {
         try {
-          pairs = [...pairs, ...(await io.runPairs(more, step.metrics))];
+          pairs = [...pairs, ...(await io.runPairs(more, step.metrics, firstBatch))];
           opts.signal?.throwIfAborted();
           verdict = await judge(pairs);
         } catch (err) {
-          if (opts.signal?.aborted) throw err;
-          opts.log?.warn(
-            { err },
-            "the second batch of A/B pairs failed; keeping the first's verdict",
-          );
-          const message = err instanceof Error ? err.message : String(err);
+          const message = failed(err, "the second batch of A/B pairs", "the first batch's verdict");
           notes.push(
             `${more} more A/B pairs were to decide what the first ${firstBatch} left open; running them failed (${message}), so this is the first ${firstBatch} pairs' verdict.`,
           );

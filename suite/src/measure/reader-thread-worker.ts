@@ -1,6 +1,7 @@
 // The reader thread: sends the requests the main thread hands it, stamps every read of their
-// bodies in undici's data callback, and posts the stamped reads of each burst (a pause of 1 ms) in one
-// message. Nothing else runs here, so the main thread's GC and parsing cannot delay a stamp.
+// bodies in undici's data callback, and posts the stamped reads of each burst (until a pause of
+// 1 ms) in one message. Nothing else runs here, so the main thread's GC and parsing cannot delay a
+// stamp.
 import { readlinkSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import { Agent } from "undici";
@@ -25,8 +26,9 @@ const controllers = new Map<number, AbortController>();
 let monitor: EventLoopMonitor | undefined;
 let gc: GcObserver | undefined;
 
-// The reads not yet handed over, appended in the data callback right after each stamp. The arrays are reused:
-// postMessage copies them, so a hand-over leaves no garbage here but the one buffer it transfers.
+// The reads not yet handed over, appended in the data callback right after each stamp. The arrays
+// are reused: postMessage copies them, so a hand-over leaves no garbage here but the one buffer it
+// transfers.
 const outbox = {
   ids: [] as number[],
   ats: [] as number[],
@@ -35,10 +37,12 @@ const outbox = {
   errors: [] as ReadBatch["errors"],
 };
 const offsets: number[] = [];
-let scheduled = false;
-/** When the oldest read not yet handed over was stamped, and the quiet timer that hands them over. */
-let heldSince = 0;
+/**
+ * The timer that hands the held reads over (set while any are held), and when the oldest of them
+ * was stamped.
+ */
 let quiet: NodeJS.Timeout | undefined;
+let heldSince = 0;
 
 /**
  * Reads are handed over once no read has come for HAND_OVER_QUIET_MS (a decode step's burst is
@@ -57,19 +61,16 @@ function post(message: FromReader, transfer?: ArrayBuffer[]): void {
 
 function schedule(): void {
   const at = epochNow();
-  if (!scheduled) {
-    scheduled = true;
+  if (quiet === undefined) {
     heldSince = at;
+    quiet = setTimeout(flush, HAND_OVER_QUIET_MS);
   }
-  if (quiet === undefined) quiet = setTimeout(flush, HAND_OVER_QUIET_MS);
   // Past the longest hold the timer is left to run out: the reads go within a millisecond.
   else if (at - heldSince < HAND_OVER_MAX_HOLD_MS) quiet.refresh();
 }
 
 function flush(): void {
   quiet = undefined;
-  if (!scheduled) return;
-  scheduled = false;
   let total = 0;
   for (const c of outbox.chunks) total += c.length;
   // A buffer of its own, so transferring it detaches nothing undici still uses.

@@ -51,7 +51,6 @@ export async function escalateScreen(
 ): Promise<Escalated> {
   const verdictConfig = deriveVerdictConfig(input.config);
   const requested = run.job.suite.confirm?.pairs;
-  let ran = 0;
   return escalateCloseCalls(
     screened,
     {
@@ -60,15 +59,13 @@ export async function escalateScreen(
           screened.runResult,
           await steps.runSuiteAgain(join(run.outputDir, "rerun")),
         ),
-      runPairs: async (pairs) => {
+      runPairs: (pairs, _metrics, ran) => {
         run.step(
           ran === 0
             ? `confirming with ${pairs} A/B pairs (merge-base and this commit, interleaved)`
             : `confirming with ${pairs} more A/B pairs (the first ${ran} did not decide)`,
         );
-        const got = await steps.runPairs(pairs, ran);
-        ran += got.length;
-        return got;
+        return steps.runPairs(pairs, ran);
       },
       judge: steps.judge,
       judgePairs: (screen, pairsByMetric, opts) =>
