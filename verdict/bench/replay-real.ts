@@ -4,7 +4,7 @@ import type { Direction, RunResult } from "@mlxbench/proto";
 import type { RunPair, VerdictConfig } from "../src/index.js";
 import { medianOfSorted } from "../src/stats/index.js";
 import { flagByAnchors } from "./anchor-rules.js";
-import { bridgeSamples, buildRunResult } from "./build-run-result.js";
+import { BRIDGE_SAMPLES, bridgeSamples, buildRunResult } from "./build-run-result.js";
 import { decideFully } from "./decide-fully.js";
 import type { Escalated } from "../src/index.js";
 import { METHODS, type Method } from "./simulated-table.js";
@@ -72,9 +72,17 @@ export function robustRunCvPct(values: readonly number[]): number {
   return (100 * 1.4826 * mad) / Math.SQRT2;
 }
 
-/** Within-run CV of each point: its recorded range, else the series' median range, else its run-to-run CV. */
-function withinCvs(s: RealSeries, runCvPct: number): number[] {
-  const clamp = (cv: number): number => Math.min(0.25, Math.max(0.001, cv));
+/**
+ * Within-run CV of each bridged point: its recorded range, else the series' median range, else its
+ * run-to-run CV; at most what makes the run's location as noisy as the series' run-to-run noise.
+ */
+export function withinCvs(s: RealSeries, runCvPct: number): number[] {
+  // One run's sampling error is part of the run-to-run noise the series shows, so a bridged run's
+  // location may not be noisier than that: a recorded range (a stddev over many rounds, a margin
+  // of error) is not the spread of 10 samples, and taken as one it made a run's own sampling
+  // error larger than the series' whole run-to-run noise.
+  const most = (runCvPct / 100) * Math.sqrt(BRIDGE_SAMPLES / (Math.PI / 3));
+  const clamp = (cv: number): number => Math.max(0.001, Math.min(0.25, most, cv));
   const own = s.values.map((v, i) => {
     const r = s.ranges?.[i];
     return r === null || r === undefined || !(r > 0) ? null : r / v;
