@@ -42,7 +42,11 @@ describe("the client-limited warning", () => {
     expect(c.stampLagMs).toEqual(c.eventLoopLagMs);
     expect(c.stampLagMs?.p99).toBeGreaterThanOrEqual(15);
     expect(c.clientLimited).toBe(true);
-    expect(c.warning).toMatch(/stamp lag p99 \(main thread\) [\d.]+ ms is \d+% of the ITL p99/);
+    // Against the ITL p99 or, when the blocked thread's late reads also lengthen the measured gaps
+    // (a loaded machine), against the TTFT p99: either is the stamp lag firing (assessCalibration).
+    expect(c.warning).toMatch(
+      /stamp lag p99 \(main thread\) [\d.]+ ms is \d+% of the (ITL|TTFT) p99/,
+    );
     expect(result.warnings).toContain(c.warning);
   });
 
