@@ -9,7 +9,9 @@ export function missCause(decided: Escalated, maxPairs: number): string | null {
   if (m.outcome === "regressed") return null;
   const step = decided.step;
   if (step.kind === "confirm") {
-    const where = step.pairs >= maxPairs ? "at the cap" : "below the cap";
+    // The pairs judged, a second batch's included (step.pairs is the first batch's count).
+    const judged = m.confirmation?.pairs ?? step.pairs;
+    const where = judged >= maxPairs ? "at the cap" : "below the cap";
     const what = m.straddle === true ? "a straddle's" : "a close call's";
     return `${what} A/B pairs ${where} ended ${m.outcome}`;
   }

@@ -40,6 +40,14 @@ describe("missCause", () => {
     expect(missCause(confirmed, config.maxPairs + 1)).toBe(
       "a close call's A/B pairs below the cap ended unchanged",
     );
+    // Sized at 4, topped up by a second batch to the cap: counted by the pairs judged.
+    const toppedUp: Escalated = {
+      ...confirmed,
+      step: { kind: "confirm", pairs: 4, metrics: [TTFT] },
+    };
+    expect(missCause(toppedUp, config.maxPairs)).toBe(
+      "a close call's A/B pairs at the cap ended unchanged",
+    );
   });
 
   it("counts the causes per band, largest first", () => {
