@@ -469,15 +469,17 @@ function reportLevel(
   console.log(
     `  waited for a CPU (run queue), share of the run's wall time: client ${runs.map((r) => `${fmt((100 * r.clientRunWaitMs) / r.wallMs, 1)}%`).join(", ")}; sim ${runs.map((r) => `${fmt((100 * r.simRunWaitMs) / r.wallMs, 1)}%`).join(", ")}`,
   );
+  // The readers that stamp in the client's reader thread (whose own GC pauses are recorded).
+  const inThread = reader === "client" || reader === "client-one-cpu";
   const kinds = (r: TrialErrors): string => {
     const byKind = new Map<number, number>();
     for (const g of r.gcSpans) byKind.set(g.kind, (byKind.get(g.kind) ?? 0) + 1);
     return [...byKind].map(([k, n]) => `${n}×${GC_KIND[k] ?? k}`).join("+");
   };
   console.log(
-    `  ITL errors > 1 ms: ${runs.map((r) => `${r.itlOver1} of ${r.itl.length} (${r.itlOver1InGc} with a GC pause of this process's main thread in the gap${reader === "client" || reader === "client-one-cpu" ? `, ${r.itlOver1InStampGc} of the reader thread` : ""})`).join(", ")}`,
+    `  ITL errors > 1 ms: ${runs.map((r) => `${r.itlOver1} of ${r.itl.length} (${r.itlOver1InGc} with a GC pause of this process's main thread in the gap${inThread ? `, ${r.itlOver1InStampGc} of the reader thread` : ""})`).join(", ")}`,
   );
-  if (reader === "client" || reader === "client-one-cpu")
+  if (inThread)
     console.log(
       `  reader thread's GC pauses in the measured phase: ${runs.map((r) => `${r.stampGcSpans.length}${r.stampGcSpans.length > 0 ? ` ${r.stampGcSpans.map((g) => g.kind).join("+")} (max ${fmt(Math.max(...r.stampGcSpans.map((g) => g.end - g.start)), 1)} ms)` : ""}`).join(", ")}`,
     );
