@@ -205,7 +205,7 @@ export function measureMetric(
     adjustedWorseP: Number.NaN,
     adjustedBetterP: Number.NaN,
     runNoisePct: toPercent(Math.sqrt(runVariance)),
-    historyRuns: measured === null ? 0 : noiseSeries.length,
+    historyRuns: noiseSeries.length,
     runNoiseAssumed: measured === null,
     runNoiseShare: runVariance > 0 ? betweenVariance / runVariance : 0,
   };

@@ -50,7 +50,10 @@ export const MetricEvidence = z.object({
   adjustedBetterP: JsonNumber,
   /** Run-to-run noise of one run's location, percent. */
   runNoisePct: JsonNumber,
-  /** History runs the noise was measured on (0 when assumed). */
+  /**
+   * Default-branch runs of this setup the noise was judged on: measured on them, or assumed
+   * (`runNoiseAssumed`) because they are too few.
+   */
   historyRuns: z.number().int().nonnegative(),
   runNoiseAssumed: z.boolean(),
   /** Share of one run's location variance that is run-to-run (between runs), 0–1; absent in old verdicts. */

@@ -162,6 +162,17 @@ describe("renderSummary", () => {
     expect(assumed).toContain(
       "⚠️ Run-to-run noise was **assumed** for 1 of 1 metrics (marked *): the default branch has 0 earlier runs of this setup",
     );
+    // Assumed on a short history: the note counts the runs there were, not 0.
+    const short = renderSummary({
+      conclusion: "success",
+      reason: "no regression",
+      commit: "c".repeat(40),
+      verdict: verdict([{ ...measured, evidence: { ...evidence(3), runNoiseAssumed: true } }]),
+      runResult: null,
+    });
+    expect(short).toContain(
+      "the default branch has 3 earlier runs of this setup, too few to measure it",
+    );
   });
 
   it("shows both tiers when the screen was confirmed by A/B pairs", () => {
