@@ -49,6 +49,22 @@ describe("renderMarkdown", () => {
     expect(html).not.toMatch(/href="(javascript|data)/i);
   });
 
+  it("links a label that is a code span, and shows an image as a link to it", () => {
+    // What the PR comment writes: the baseline as [`run-id`](url), charts as ![alt](url).
+    expect(renderMarkdown("against [`push-1`](/reports/a/b/runs/push-1) (c0ffee)")).toBe(
+      '<p>against <a href="/reports/a/b/runs/push-1" rel="nofollow noopener"><code>push-1</code></a> (c0ffee)</p>',
+    );
+    const html = renderMarkdown(
+      "![ttft: baseline vs this run](https://quickchart.io/chart?c=%7B%7D)",
+    );
+    expect(html).toBe(
+      '<p><a href="https://quickchart.io/chart?c=%7B%7D" rel="nofollow noopener">ttft: baseline vs this run</a></p>',
+    );
+    expect(html).not.toMatch(/<img/i);
+    // A link's syntax inside a code span stays code.
+    expect(renderMarkdown("`[x](/y)`")).toBe("<p><code>[x](/y)</code></p>");
+  });
+
   it("keeps emphasis markers inside a link's address out of the markup", () => {
     const html = renderMarkdown("[docs](https://example.com/_a_/*b*)");
     expect(html).toBe(

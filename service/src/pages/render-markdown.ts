@@ -30,32 +30,41 @@ function renderEmphasis(text: string): string {
   return html;
 }
 
-function renderText(text: string): string {
-  const link = /\[([^\]]+)\]\(([^)\s]+)\)/g;
-  let html = "";
-  let last = 0;
-  for (const m of text.matchAll(link)) {
-    const label = m[1] ?? "";
-    const href = m[2] ?? "";
-    html += renderEmphasis(text.slice(last, m.index));
-    html += isSafeHref(href)
-      ? `<a href="${escapeHtml(href)}" rel="nofollow noopener">${renderEmphasis(label)}</a>`
-      : `${renderEmphasis(label)} (${escapeHtml(href)})`;
-    last = m.index + m[0].length;
-  }
-  return html + renderEmphasis(text.slice(last));
-}
+/**
+ * Code spans, and links or images whose label may hold code spans (`[\`push-1\`](url)`), found in
+ * one pass so neither splits the other. An image is shown as a link to it: no image tag is written.
+ */
+const INLINE = /`([^`]+)`|(!?)\[((?:`[^`]*`|[^\]`])+)\]\(([^)\s]+)\)/g;
 
-/** Inline Markdown of one line: code spans, links, bold, italics. */
-function renderInline(text: string): string {
-  return text
+/** Code spans and emphasis of a link's label (a label holds no links). */
+function renderLabel(label: string): string {
+  return label
     .split(/(`[^`]+`)/)
     .map((part) =>
       part.length > 2 && part.startsWith("`") && part.endsWith("`")
         ? `<code>${escapeHtml(part.slice(1, -1))}</code>`
-        : renderText(part),
+        : renderEmphasis(part),
     )
     .join("");
+}
+
+/** Inline Markdown of one line: code spans, links (and images, as links), bold, italics. */
+function renderInline(text: string): string {
+  let html = "";
+  let last = 0;
+  for (const m of text.matchAll(INLINE)) {
+    html += renderEmphasis(text.slice(last, m.index));
+    last = m.index + m[0].length;
+    const [, code, , label = "", href = ""] = m;
+    if (code !== undefined) {
+      html += `<code>${escapeHtml(code)}</code>`;
+      continue;
+    }
+    html += isSafeHref(href)
+      ? `<a href="${escapeHtml(href)}" rel="nofollow noopener">${renderLabel(label)}</a>`
+      : `${renderLabel(label)} (${escapeHtml(href)})`;
+  }
+  return html + renderEmphasis(text.slice(last));
 }
 
 function splitRow(line: string): string[] {
